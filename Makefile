@@ -1,0 +1,59 @@
+# Saima: two commands from a fresh clone — `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv migrate demo static messages run test test-fast bench lint format clean
+
+help:
+	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
+	@echo "make bench  - time the ranking engine and the main pages"
+	@echo "make lint   - ruff check"
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Saima needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+venv: $(INSTALLED)
+
+messages: $(INSTALLED)
+	$(PY) manage.py compile_catalogues
+
+migrate: $(INSTALLED)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+static: $(INSTALLED)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: messages demo static
+	@echo
+	@echo "Saima is serving ILLUSTRATIVE demo data (not real statistics) at http://$(HOST):$(PORT)/"
+	@echo "Sign in as admin, reviewer, clerk, official or viewer; the password is saima-demo."
+	@echo
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: messages
+	$(PY) -m rankings.engine.bench
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

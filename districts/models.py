@@ -1,0 +1,237 @@
+"""What statistics staff enter: groups of districts, indicators and each district's values."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from districts.periods import PERIOD_PATTERN, Period, PeriodError
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Use letters, digits, '-', '_' or '.', starting with a letter or digit."),
+)
+
+
+def validate_period_code(code: str) -> None:
+    try:
+        Period.parse(code)
+    except PeriodError as error:
+        raise ValidationError(str(error)) from error
+
+
+class BilingualName(models.Model):
+    """A name in Chinese (the official one) and in English, shown in the reader's language."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        language = (get_language() or "").lower()
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Group(BilingualName):
+    """The districts that race each other."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
+    order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+
+class DistrictKind(models.TextChoices):
+    DISTRICT = "district", _("district")
+    COUNTY = "county", _("county")
+    COUNTY_CITY = "county_city", _("county-level city")
+    NEW_AREA = "new_area", _("new area")
+    DEVELOPMENT_ZONE = "development_zone", _("development zone")
+    DEPARTMENT = "department", _("department")
+
+
+class District(BilingualName):
+    """Any ranked unit: a district, county, county-level city, new area, zone or department."""
+
+    code = models.CharField(
+        _("administrative code"), max_length=50, unique=True, validators=[code_validator]
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DistrictKind.choices)
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="districts", verbose_name=_("group")
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("display order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    clerks = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="clerk_districts",
+        verbose_name=_("clerks"),
+        help_text=_("Staff of the unit who enter its values and answer comments about it."),
+    )
+
+    class Meta:
+        ordering = ["group__order", "order", "code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DistrictKind.values), name="district_kind_valid"
+            ),
+        ]
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    YEARLY = "yearly", _("yearly")
+
+
+class Indicator(BilingualName):
+    code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("For example %, 亿元, count."))
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimals shown"), default=1)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    cumulative = models.BooleanField(
+        _("year-to-date cumulative"),
+        default=False,
+        help_text=_("Values add up from January to the end of the period."),
+    )
+    min_value = models.DecimalField(
+        _("lowest valid value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("highest valid value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="indicator_valid_range_ordered",
+            ),
+            models.CheckConstraint(condition=Q(decimals__lte=6), name="indicator_decimals_max_6"),
+        ]
+
+    def range_problem(self, value) -> str | None:
+        """Why ``value`` lies outside the indicator's valid range, or None."""
+        if self.min_value is not None and value < self.min_value:
+            return f"{value} is below the lowest valid value {self.min_value} of {self.code}"
+        if self.max_value is not None and value > self.max_value:
+            return f"{value} is above the highest valid value {self.max_value} of {self.code}"
+        return None
+
+
+class ValueStatus(models.TextChoices):
+    # Ready for the review workflow of a later issue; imports and the admin enter approved values.
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+
+
+class Value(models.Model):
+    """One district's figure for one indicator and period, stored exactly as entered."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="values", verbose_name=_("district")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
+    )
+    period = models.CharField(
+        _("period"),
+        max_length=7,
+        validators=[validate_period_code],
+        help_text=_("2025 (year), 2025Q1 (quarter) or 2025-03 (month)."),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    target = models.DecimalField(
+        _("annual target"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.APPROVED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        ordering = ["period", "district__order", "district__code", "indicator__order"]
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "indicator", "period"], name="value_unique_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_PATTERN), name="value_period_well_formed"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ValueStatus.values), name="value_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} {self.indicator.code} {self.period} = {self.value}"
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    def clean(self) -> None:
+        try:
+            # Store the canonical code whatever the staff typed ("2025q1" -> "2025Q1").
+            self.period = Period.parse(self.period).code
+        except PeriodError as error:
+            raise ValidationError({"period": str(error)}) from error
+        if self.indicator_id and self.value is not None:
+            if problem := self.indicator.range_problem(self.value):
+                raise ValidationError({"value": problem})

@@ -1,0 +1,78 @@
+"""The five roles of Saima, kept as Django groups with model permissions.
+
+``ensure_roles()`` is idempotent: the demo loader and deployments call it to create or
+refresh the groups after migrations.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group as RoleGroup
+from django.contrib.auth.models import Permission
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    REVIEWER = "reviewer"
+    CLERK = "clerk"
+    OFFICIAL = "official"
+    VIEWER = "viewer"
+
+
+_VIEW_ALL = [
+    "districts.view_group",
+    "districts.view_district",
+    "districts.view_indicator",
+    "districts.view_value",
+    "rankings.view_race",
+    "rankings.view_methodologyversion",
+    "rankings.view_publication",
+    "rankings.view_standing",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.ADMINISTRATOR: [
+        f"{app}.{action}_{model}"
+        for app, models in {
+            "districts": ["group", "district", "indicator", "value"],
+            "rankings": ["race", "methodologyversion", "publication", "standing"],
+        }.items()
+        for model in models
+        for action in ("add", "change", "delete", "view")
+    ],
+    Role.REVIEWER: _VIEW_ALL
+    + [
+        "districts.add_value",
+        "districts.change_value",
+        "rankings.add_publication",
+    ],
+    Role.CLERK: _VIEW_ALL + ["districts.add_value", "districts.change_value"],
+    Role.OFFICIAL: list(_VIEW_ALL),
+    Role.VIEWER: list(_VIEW_ALL),
+}
+
+# Roles that work in the Django admin (data entry) and so need is_staff.
+STAFF_ROLES = {Role.ADMINISTRATOR, Role.REVIEWER, Role.CLERK}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_roles() -> dict[Role, RoleGroup]:
+    groups = {}
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _created = RoleGroup.objects.get_or_create(name=role.value)
+        group.permissions.set([_permission(name) for name in dotted_names])
+        groups[role] = group
+    return groups
+
+
+def roles_of(user) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    names = {group.name for group in user.groups.all()}
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return roles

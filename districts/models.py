@@ -32,15 +32,15 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         language = (get_language() or "").lower()
         if language.startswith("en") and self.name_en:
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Group(BilingualName):
@@ -232,6 +232,9 @@ class Value(models.Model):
             self.period = Period.parse(self.period).code
         except PeriodError as error:
             raise ValidationError({"period": str(error)}) from error
-        if self.indicator_id and self.value is not None:
-            if problem := self.indicator.range_problem(self.value):
-                raise ValidationError({"value": problem})
+        if (
+            self.indicator_id
+            and self.value is not None
+            and (problem := self.indicator.range_problem(self.value))
+        ):
+            raise ValidationError({"value": problem})

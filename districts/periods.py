@@ -1,4 +1,4 @@
-"""The period a value belongs to: a year (``2025``), a quarter (``2025Q1``) or a month (``2025-03``).
+"""The period a value belongs to: a year (``2025``), quarter (``2025Q1``) or month (``2025-03``).
 
 Plain Python, no Django: the ranking engine and the import commands use it too.
 """
@@ -67,7 +67,8 @@ class Period:
         if match := _YEAR.match(code):
             return cls(int(match[1]), PeriodKind.YEAR)
         raise PeriodError(
-            f"{text!r} is not a period; write a year (2025), a quarter (2025Q1) or a month (2025-03)"
+            f"{text!r} is not a period; "
+            "write a year (2025), a quarter (2025Q1) or a month (2025-03)"
         )
 
     @property

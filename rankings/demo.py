@@ -10,13 +10,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from districts.models import District, DistrictKind, Group, Indicator, Value
 from districts.periods import Period, PeriodKind
+from rankings.methodology_files import methodology_from_file
 from rankings.roles import STAFF_ROLES, Role, ensure_roles
+from rankings.services import race_load, standings_publish
 
 DEMO_PASSWORD = "saima-demo"
 DEMO_NOTE = "Illustrative demo figure, not a real statistic (示例数据，非真实统计)"
@@ -45,14 +48,34 @@ DISTRICTS = [
     ("220182", "榆树市", "Yushu City", DistrictKind.COUNTY_CITY, "counties"),
     ("220183", "德惠市", "Dehui City", DistrictKind.COUNTY_CITY, "counties"),
     ("220184", "公主岭市", "Gongzhuling City", DistrictKind.COUNTY_CITY, "counties"),
-    ("220171", "长春经济技术开发区", "Economic and Technological Development Zone",
-     DistrictKind.DEVELOPMENT_ZONE, "zones"),
-    ("220172", "长春净月高新技术产业开发区", "Jingyue High-tech Industrial Development Zone",
-     DistrictKind.DEVELOPMENT_ZONE, "zones"),
-    ("220173", "长春高新技术产业开发区", "High-tech Industrial Development Zone",
-     DistrictKind.DEVELOPMENT_ZONE, "zones"),
-    ("220174", "长春汽车经济技术开发区", "Automotive Economic and Technological Development Zone",
-     DistrictKind.DEVELOPMENT_ZONE, "zones"),
+    (
+        "220171",
+        "长春经济技术开发区",
+        "Economic and Technological Development Zone",
+        DistrictKind.DEVELOPMENT_ZONE,
+        "zones",
+    ),
+    (
+        "220172",
+        "长春净月高新技术产业开发区",
+        "Jingyue High-tech Industrial Development Zone",
+        DistrictKind.DEVELOPMENT_ZONE,
+        "zones",
+    ),
+    (
+        "220173",
+        "长春高新技术产业开发区",
+        "High-tech Industrial Development Zone",
+        DistrictKind.DEVELOPMENT_ZONE,
+        "zones",
+    ),
+    (
+        "220174",
+        "长春汽车经济技术开发区",
+        "Automotive Economic and Technological Development Zone",
+        DistrictKind.DEVELOPMENT_ZONE,
+        "zones",
+    ),
     # Changchun New Area has no national administrative code of its own; a local code is used.
     ("CCNA", "长春新区", "Changchun New Area", DistrictKind.NEW_AREA, "zones"),
 ]
@@ -79,29 +102,118 @@ class DemoIndicator:
 
 
 INDICATORS = [
-    DemoIndicator("gdp_growth", "地区生产总值增速", "GDP growth", "%", "growth", 1,
-                  centre=5.5, spread=1.6, min_value=-50, max_value=50),
-    DemoIndicator("industry_growth", "规模以上工业增加值增速", "Industrial value added growth",
-                  "%", "growth", 1, centre=6.0, spread=4.5, min_value=-80, max_value=200),
-    DemoIndicator("fai_growth", "固定资产投资增速", "Fixed-asset investment growth", "%",
-                  "investment", 1, centre=4.0, spread=7.0, min_value=-90, max_value=300),
-    DemoIndicator("retail_growth", "社会消费品零售总额增速", "Retail sales growth", "%",
-                  "consumption", 1, centre=5.0, spread=2.2, min_value=-50, max_value=100),
-    DemoIndicator("revenue_growth", "一般公共预算收入增速", "Budget revenue growth", "%",
-                  "fiscal", 1, centre=3.5, spread=5.0, min_value=-90, max_value=300),
-    DemoIndicator("foreign_investment", "实际利用外资", "Foreign investment actually used",
-                  "万美元", "opening", 0, cumulative=True, target_district=3000,
-                  target_zone=12000, min_value=0),
-    DemoIndicator("new_projects", "新开工亿元以上项目", "New projects over 100 million yuan",
-                  "个", "investment", 0, cumulative=True, target_district=20, target_zone=45,
-                  min_value=0),
-    DemoIndicator("investment_attracted", "招商引资到位资金", "Investment attracted", "亿元",
-                  "investment", 2, cumulative=True, target_district=60, target_zone=180,
-                  min_value=0),
-    DemoIndicator("energy_intensity", "单位地区生产总值能耗", "Energy use per unit of GDP",
-                  "吨标准煤/万元", "green", 3, direction="lower", centre=0.45, spread=0.12,
-                  min_value=0, max_value=5),
+    DemoIndicator(
+        "gdp_growth",
+        "地区生产总值增速",
+        "GDP growth",
+        "%",
+        "growth",
+        1,
+        centre=5.5,
+        spread=1.6,
+        min_value=-50,
+        max_value=50,
+    ),
+    DemoIndicator(
+        "industry_growth",
+        "规模以上工业增加值增速",
+        "Industrial value added growth",
+        "%",
+        "growth",
+        1,
+        centre=6.0,
+        spread=4.5,
+        min_value=-80,
+        max_value=200,
+    ),
+    DemoIndicator(
+        "fai_growth",
+        "固定资产投资增速",
+        "Fixed-asset investment growth",
+        "%",
+        "investment",
+        1,
+        centre=4.0,
+        spread=7.0,
+        min_value=-90,
+        max_value=300,
+    ),
+    DemoIndicator(
+        "retail_growth",
+        "社会消费品零售总额增速",
+        "Retail sales growth",
+        "%",
+        "consumption",
+        1,
+        centre=5.0,
+        spread=2.2,
+        min_value=-50,
+        max_value=100,
+    ),
+    DemoIndicator(
+        "revenue_growth",
+        "一般公共预算收入增速",
+        "Budget revenue growth",
+        "%",
+        "fiscal",
+        1,
+        centre=3.5,
+        spread=5.0,
+        min_value=-90,
+        max_value=300,
+    ),
+    DemoIndicator(
+        "foreign_investment",
+        "实际利用外资",
+        "Foreign investment actually used",
+        "万美元",
+        "opening",
+        0,
+        cumulative=True,
+        target_district=3000,
+        target_zone=12000,
+        min_value=0,
+    ),
+    DemoIndicator(
+        "new_projects",
+        "新开工亿元以上项目",
+        "New projects over 100 million yuan",
+        "个",
+        "investment",
+        0,
+        cumulative=True,
+        target_district=20,
+        target_zone=45,
+        min_value=0,
+    ),
+    DemoIndicator(
+        "investment_attracted",
+        "招商引资到位资金",
+        "Investment attracted",
+        "亿元",
+        "investment",
+        2,
+        cumulative=True,
+        target_district=60,
+        target_zone=180,
+        min_value=0,
+    ),
+    DemoIndicator(
+        "energy_intensity",
+        "单位地区生产总值能耗",
+        "Energy use per unit of GDP",
+        "吨标准煤/万元",
+        "green",
+        3,
+        direction="lower",
+        centre=0.45,
+        spread=0.12,
+        min_value=0,
+        max_value=5,
+    ),
 ]
+
+DEMO_RACE_FILES = sorted((Path(__file__).parent / "demo_races").glob("*.toml"))
 
 DEMO_USERS = [
     ("admin", Role.ADMINISTRATOR, "Demo administrator"),
@@ -143,8 +255,13 @@ def _generate_values(districts: list[District], indicators: dict[str, Indicator]
                         targets[year] = (base * scale, 1 + 0.12 * form[(district.code, spec.code)])
                     target, pace = targets[year]
                     done = target * period.year_share * pace * rng.uniform(0.9, 1.1)
-                    yield (district, indicator, period, max(done, 0),
-                           _quantize(target, spec.decimals))
+                    yield (
+                        district,
+                        indicator,
+                        period,
+                        max(done, 0),
+                        _quantize(target, spec.decimals),
+                    )
             else:
                 for period in demo_quarters():
                     level = spec.centre + spec.spread * (
@@ -167,8 +284,14 @@ def load_demo() -> dict[str, int]:
     for order, (code, name, name_en, kind, group) in enumerate(DISTRICTS, start=1):
         district, _ = District.objects.update_or_create(
             code=code,
-            defaults={"name": name, "name_en": name_en, "kind": kind, "group": groups[group],
-                      "order": order, "active": True},
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "group": groups[group],
+                "order": order,
+                "active": True,
+            },
         )
         districts.append(district)
     indicators = {}
@@ -176,11 +299,17 @@ def load_demo() -> dict[str, int]:
         indicators[spec.code], _ = Indicator.objects.update_or_create(
             code=spec.code,
             defaults={
-                "name": spec.name, "name_en": spec.name_en, "unit": spec.unit,
-                "direction": spec.direction, "category": spec.category,
-                "decimals": spec.decimals, "frequency": "quarterly",
-                "cumulative": spec.cumulative, "order": order,
-                "min_value": spec.min_value, "max_value": spec.max_value,
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "unit": spec.unit,
+                "direction": spec.direction,
+                "category": spec.category,
+                "decimals": spec.decimals,
+                "frequency": "quarterly",
+                "cumulative": spec.cumulative,
+                "order": order,
+                "min_value": spec.min_value,
+                "max_value": spec.max_value,
                 "source": DEMO_SOURCE,
                 "description": "Illustrative demo indicator; figures are invented.",
             },
@@ -194,22 +323,50 @@ def load_demo() -> dict[str, int]:
         figure = _quantize(number, indicator.decimals)
         current = existing.get((district.pk, indicator.pk, period.code))
         if current is None:
-            to_create.append(Value(district=district, indicator=indicator, period=period.code,
-                                   value=figure, target=target, note=DEMO_NOTE))
+            to_create.append(
+                Value(
+                    district=district,
+                    indicator=indicator,
+                    period=period.code,
+                    value=figure,
+                    target=target,
+                    note=DEMO_NOTE,
+                )
+            )
         elif current.value != figure or current.target != target:
             current.value, current.target = figure, target
             to_update.append(current)
     # A value someone entered by hand for the same key is kept: the demo never overwrites it.
-    taken = set(Value.objects.exclude(note=DEMO_NOTE).values_list(
-        "district_id", "indicator_id", "period"))
+    taken = set(
+        Value.objects.exclude(note=DEMO_NOTE).values_list("district_id", "indicator_id", "period")
+    )
     to_create = [v for v in to_create if (v.district_id, v.indicator_id, v.period) not in taken]
     Value.objects.bulk_create(to_create)
     for value in to_update:
         value.save(update_fields=["value", "target", "entered_at"])
     values = len(existing) + len(to_create)
     users = _load_demo_users()
-    return {"groups": len(groups), "districts": len(districts),
-            "indicators": len(indicators), "values": values, "users": users}
+    return {
+        "groups": len(groups),
+        "districts": len(districts),
+        "indicators": len(indicators),
+        "values": values,
+        "users": users,
+        "races": len(DEMO_RACE_FILES),
+        "publications": _load_demo_races(),
+    }
+
+
+def _load_demo_races() -> int:
+    """Load the demo races and publish every demo quarter, oldest first (for rank changes)."""
+    publisher = get_user_model().objects.get(username="reviewer")
+    publications = 0
+    for path in DEMO_RACE_FILES:
+        race = race_load(spec=methodology_from_file(path), user=publisher).race
+        for period in demo_quarters():
+            standings_publish(race=race, period=period, user=publisher)
+            publications += 1
+    return publications
 
 
 def _load_demo_users() -> int:

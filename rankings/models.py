@@ -9,6 +9,10 @@ from districts.models import BilingualName, District, Group
 from districts.periods import PERIOD_PATTERN
 
 
+class ImmutableRecordError(Exception):
+    """An attempt to change a published record."""
+
+
 class Race(BilingualName):
     """A ranking methodology applied to one group; its methodology is versioned."""
 
@@ -91,14 +95,15 @@ class Publication(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
-    superseded_by = models.OneToOneField(
+    supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="supersedes",
-        verbose_name=_("superseded by"),
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
     )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["race", "-period", "-revision"]
@@ -110,29 +115,35 @@ class Publication(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["race", "period"],
-                condition=Q(superseded_by__isnull=True),
+                condition=Q(superseded_at__isnull=True),
                 name="publication_one_current_per_period",
             ),
             models.CheckConstraint(
                 condition=Q(period__regex=PERIOD_PATTERN), name="publication_period_well_formed"
             ),
-            models.CheckConstraint(condition=Q(revision__gte=1), name="publication_revision_positive"),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="publication_revision_positive"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.race.code} {self.period} r{self.revision}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A publication is a snapshot: once stored, only its retirement may be recorded.
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"superseded_at"}:
+            raise ImmutableRecordError(f"publication {self} is immutable")
+        super().save(*args, **kwargs)
+
     @property
     def is_current(self) -> bool:
-        return self.superseded_by_id is None
+        return self.superseded_at is None
 
 
 class Standing(models.Model):
     """One district's place in one publication, with everything needed to explain it."""
 
-    publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="standings"
-    )
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="standings")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="standings")
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     tied = models.BooleanField(_("tied"), default=False)
@@ -158,3 +169,8 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} #{self.rank} {self.district.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ImmutableRecordError(f"standing {self} is part of a publication and immutable")
+        super().save(*args, **kwargs)

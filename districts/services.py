@@ -1,4 +1,4 @@
-"""Importing groups' districts, indicators and values from CSV tables, and exporting values.
+"""Importing districts, indicators and values from CSV tables, and exporting values.
 
 Every import first validates the whole table, collecting every problem, and writes only when
 there are none, inside one transaction: a file is imported completely or not at all.
@@ -69,7 +69,9 @@ def _field(model: type[models.Model], name: str) -> models.Field:
     return model._meta.get_field(name)
 
 
-def _start_report(table: CsvTable, required: tuple[str, ...], optional: tuple[str, ...]):
+def _start_report(
+    table: CsvTable, required: tuple[str, ...], optional: tuple[str, ...]
+) -> ImportReport:
     report = ImportReport(table.problems)
     report.problems.extend(header_problems(table, required=required, optional=optional))
     return report
@@ -102,10 +104,18 @@ def _save_record(
     return "updated", changed
 
 
-def _count(result: ImportResult, outcome: str, line: str) -> None:
+_ACTIONS = {"created": "create", "updated": "update"}
+
+
+def _count(result: ImportResult, outcome: str, row: int, what: str) -> None:
+    """Count one record's outcome ("created", "updated" or "unchanged") and describe changes.
+
+    Changes are worded as actions ("row 3: create ...") so that they read right both after an
+    import and in a dry run's preview.
+    """
     setattr(result, outcome, getattr(result, outcome) + 1)
-    if outcome != "unchanged":
-        result.changes.append(line)
+    if outcome in _ACTIONS:
+        result.changes.append(f"row {row}: {_ACTIONS[outcome]} {what}")
 
 
 def districts_import(*, table: CsvTable, create_groups: bool) -> ImportResult:
@@ -152,7 +162,7 @@ def districts_import(*, table: CsvTable, create_groups: bool) -> ImportResult:
         for number, code, group_code, fields in planned:
             fields["group"] = groups[group_code]
             outcome, changed = _save_record(District, existing.get(code), code, fields)
-            _count(result, outcome, _change_line(number, outcome, f"district {code}", changed))
+            _count(result, outcome, number, _described(f"district {code}", changed))
     return result
 
 
@@ -179,7 +189,7 @@ def indicators_import(*, table: CsvTable) -> ImportResult:
     with transaction.atomic():
         for number, code, fields in planned:
             outcome, changed = _save_record(Indicator, existing.get(code), code, fields)
-            _count(result, outcome, _change_line(number, outcome, f"indicator {code}", changed))
+            _count(result, outcome, number, _described(f"indicator {code}", changed))
     return result
 
 
@@ -221,9 +231,8 @@ def _check_indicator_range(
         )
 
 
-def _change_line(number: int, outcome: str, what: str, changed: list[str]) -> str:
-    line = f"row {number}: {outcome} {what}"
-    return f"{line} ({', '.join(changed)})" if changed else line
+def _described(what: str, changed: list[str]) -> str:
+    return f"{what} ({', '.join(changed)})" if changed else what
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,12 +340,11 @@ def _write_values(
                     **item.fields,
                 )
             )
-            line = f"row {item.row}: create {item.label} = {_shown(item.fields['value'])}"
-            _count(result, "created", line)
+            _count(result, "created", item.row, f"{item.label} = {_shown(item.fields['value'])}")
             continue
         changed = [name for name, new in item.fields.items() if getattr(value, name) != new]
         if not changed:
-            result.unchanged += 1
+            _count(result, "unchanged", item.row, item.label)
             continue
         described = ", ".join(
             f"{name} {_shown(getattr(value, name))} -> {_shown(item.fields[name])}"
@@ -346,7 +354,7 @@ def _write_values(
             setattr(value, name, item.fields[name])
         value.entered_by, value.entered_at = user, now  # bulk_update skips auto_now
         to_update.append(value)
-        _count(result, "updated", f"row {item.row}: update {item.label}: {described}")
+        _count(result, "updated", item.row, f"{item.label}: {described}")
     if not dry_run:
         with transaction.atomic():
             Value.objects.bulk_create(to_create)

@@ -41,8 +41,9 @@ def test_values_keep_their_decimals_exactly_as_entered():
 def test_district_codes_are_unique():
     DistrictFactory(code="220102")
     with pytest.raises(IntegrityError), transaction.atomic():
-        District.objects.create(code="220102", name="重复", kind="district",
-                                group=DistrictFactory().group)
+        District.objects.create(
+            code="220102", name="重复", kind="district", group=DistrictFactory().group
+        )
 
 
 def test_the_database_refuses_an_unknown_district_kind():
@@ -72,8 +73,9 @@ def test_validation_normalises_the_period_code_and_checks_the_valid_range():
 
 
 def test_validation_names_a_bad_period():
-    value = Value(district=DistrictFactory(), indicator=IndicatorFactory(), period="2025Q9",
-                  value=5)
+    value = Value(
+        district=DistrictFactory(), indicator=IndicatorFactory(), period="2025Q9", value=5
+    )
     with pytest.raises(ValidationError) as error:
         value.full_clean()
     assert "period" in error.value.message_dict

@@ -44,7 +44,10 @@ class TestOrdering:
     def test_periods_of_one_kind_sort_chronologically(self):
         codes = ["2025Q2", "2024Q4", "2025Q1", "2023Q3"]
         assert [p.code for p in sorted(map(Period.parse, codes))] == [
-            "2023Q3", "2024Q4", "2025Q1", "2025Q2",
+            "2023Q3",
+            "2024Q4",
+            "2025Q1",
+            "2025Q2",
         ]
 
     def test_months_sort_by_number_not_text(self):
@@ -53,7 +56,11 @@ class TestOrdering:
     def test_periods_of_mixed_kinds_sort_by_their_end_then_shortest_first(self):
         codes = ["2025", "2025Q1", "2025-03", "2025-04", "2024Q4"]
         assert [p.code for p in sorted(map(Period.parse, codes))] == [
-            "2024Q4", "2025-03", "2025Q1", "2025-04", "2025",
+            "2024Q4",
+            "2025-03",
+            "2025Q1",
+            "2025-04",
+            "2025",
         ]
 
     def test_equal_periods_are_equal_and_hash_alike(self):
@@ -64,8 +71,13 @@ class TestOrdering:
 class TestArithmetic:
     @pytest.mark.parametrize(
         ("text", "previous"),
-        [("2025Q2", "2025Q1"), ("2025Q1", "2024Q4"), ("2025-01", "2024-12"),
-         ("2025-07", "2025-06"), ("2025", "2024")],
+        [
+            ("2025Q2", "2025Q1"),
+            ("2025Q1", "2024Q4"),
+            ("2025-01", "2024-12"),
+            ("2025-07", "2025-06"),
+            ("2025", "2024"),
+        ],
     )
     def test_previous_period_is_the_one_just_before_of_the_same_kind(self, text, previous):
         assert Period.parse(text).previous().code == previous
@@ -83,8 +95,15 @@ class TestArithmetic:
 
     @pytest.mark.parametrize(
         ("text", "share"),
-        [("2025Q1", 0.25), ("2025Q2", 0.5), ("2025Q3", 0.75), ("2025Q4", 1.0),
-         ("2025-01", 1 / 12), ("2025-06", 0.5), ("2025", 1.0)],
+        [
+            ("2025Q1", 0.25),
+            ("2025Q2", 0.5),
+            ("2025Q3", 0.75),
+            ("2025Q4", 1.0),
+            ("2025-01", 1 / 12),
+            ("2025-06", 0.5),
+            ("2025", 1.0),
+        ],
     )
     def test_share_of_year_elapsed_is_the_time_account(self, text, share):
         assert Period.parse(text).year_share == pytest.approx(share)

@@ -22,13 +22,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, create_groups, verbosity, **options):
-        result = districts_import(table=read_csv_file(file), create_groups=create_groups)
+        try:
+            table = read_csv_file(file)
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}") from error
+        result = districts_import(table=table, create_groups=create_groups)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
             raise CommandError(result.failure_summary())
-        for line in result.changes if verbosity >= 2 else ():
-            self.stdout.write(line)
         for line in result.notes:
+            self.stdout.write(line)
+        for line in result.changes if verbosity >= 2 else ():
             self.stdout.write(line)
         self.stdout.write(result.summary())

@@ -17,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV file to import, or - for standard input")
 
     def handle(self, *args, file, verbosity, **options):
-        result = indicators_import(table=read_csv_file(file))
+        try:
+            table = read_csv_file(file)
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}") from error
+        result = indicators_import(table=table)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))

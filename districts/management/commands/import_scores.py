@@ -30,7 +30,11 @@ class Command(BaseCommand):
             entered_by = user_model.objects.filter(**{user_model.USERNAME_FIELD: user}).first()
             if entered_by is None:
                 raise CommandError(f'there is no user "{user}"')
-        result = values_import(table=read_csv_file(file), dry_run=dry_run, user=entered_by)
+        try:
+            table = read_csv_file(file)
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}") from error
+        result = values_import(table=table, dry_run=dry_run, user=entered_by)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))

@@ -225,13 +225,6 @@ def parse_bool(text: str) -> bool:
         ) from None
 
 
-def format_decimal(value: Decimal) -> str:
-    """``12.500000`` -> ``12.5``, ``100.000000`` -> ``100``: never scientific notation."""
-    if value == 0:
-        return "0"  # also turns "-0" into "0"
-    return format(value.normalize(), "f")
-
-
 class CellReader:
     """Reads the cells of one row, recording each problem in the report instead of raising.
 

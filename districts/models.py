@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from districts.decimals import format_decimal
 from districts.periods import PERIOD_PATTERN, Period, PeriodError
 
 code_validator = RegexValidator(
@@ -156,9 +157,15 @@ class Indicator(BilingualName):
     def range_problem(self, value) -> str | None:
         """Why ``value`` lies outside the indicator's valid range, or None."""
         if self.min_value is not None and value < self.min_value:
-            return f"{value} is below the lowest valid value {self.min_value} of {self.code}"
+            return (
+                f"{format_decimal(value)} is below the lowest valid value "
+                f"{format_decimal(self.min_value)} of {self.code}"
+            )
         if self.max_value is not None and value > self.max_value:
-            return f"{value} is above the highest valid value {self.max_value} of {self.code}"
+            return (
+                f"{format_decimal(value)} is above the highest valid value "
+                f"{format_decimal(self.max_value)} of {self.code}"
+            )
         return None
 
 

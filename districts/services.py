@@ -22,10 +22,10 @@ from districts.csv_io import (
     CsvTable,
     ImportReport,
     ImportResult,
-    format_decimal,
     header_problems,
     write_csv,
 )
+from districts.decimals import format_decimal
 from districts.models import (
     Direction,
     District,

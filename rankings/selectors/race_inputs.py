@@ -1,14 +1,14 @@
-"""Reads: what a race needs from the database, and published results for the pages."""
+"""Reads what a race needs from the database: its districts, indicators and values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
+from districts.decimals import format_decimal
 from districts.models import District, Indicator, Value, ValueStatus
 from districts.periods import Period
-from rankings.engine import Figure, IndicatorInfo, Methodology, PreviousStanding
-from rankings.models import Publication, Race
+from rankings.engine import Figure, IndicatorInfo, Methodology
+from rankings.models import Race
 
 
 @dataclass(frozen=True)
@@ -28,22 +28,14 @@ class RaceInputs:
         }
 
 
-def decimal_text(number: Decimal | None) -> str | None:
-    """A Decimal as entered, without trailing-zero noise and never in scientific notation."""
-    if number is None:
-        return None
-    text = format(number.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
-
-
 def _citation(value: Value) -> dict:
     return {
         "value_id": value.pk,
         "district": value.district.code,
         "indicator": value.indicator.code,
         "period": value.period,
-        "value": decimal_text(value.value),
-        "target": decimal_text(value.target),
+        "value": format_decimal(value.value),
+        "target": format_decimal(value.target) if value.target is not None else None,
         "entered_by": value.entered_by.username if value.entered_by else None,
         "entered_at": value.entered_at.isoformat() if value.entered_at else None,
     }
@@ -92,24 +84,3 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
         indicators=indicators,
         figures=figures,
     )
-
-
-def publication_current(*, race: Race, period: Period) -> Publication | None:
-    return (
-        Publication.objects.filter(race=race, period=period.code, superseded_at__isnull=True)
-        .select_related("methodology")
-        .first()
-    )
-
-
-def previous_standings(*, race: Race, period: Period) -> dict[str, PreviousStanding] | None:
-    """The standings of the race's current publication for the period before, if any."""
-    publication = publication_current(race=race, period=period.previous())
-    if publication is None:
-        return None
-    return {
-        code: PreviousStanding(rank=rank, contributions=contributions)
-        for code, rank, contributions in publication.standings.values_list(
-            "district__code", "rank", "contributions"
-        )
-    }

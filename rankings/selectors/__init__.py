@@ -1,0 +1,1 @@
+"""Reads, one module per domain: race inputs, publications, leaderboards, districts, comments."""

@@ -1,97 +1,24 @@
-"""Writes: loading race methodologies and publishing standings."""
+"""Writes: computing a race and publishing its standings as immutable revisions."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from districts.models import Group, Indicator
 from districts.periods import Period
 from rankings.engine import (
-    Methodology,
-    MethodologyError,
     RaceResult,
     parse_methodology,
     run_race,
 )
 from rankings.models import MethodologyVersion, Publication, Race, Standing
-from rankings.selectors import RaceInputs, previous_standings, publication_current, race_inputs
-
-
-class RaceConfigurationError(ValueError):
-    """A methodology that cannot be used; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-@dataclass(frozen=True)
-class RaceLoadResult:
-    race: Race
-    version: MethodologyVersion
-    created_race: bool
-    created_version: bool
-
-
-def methodology_validate(spec: dict[str, Any]) -> Methodology:
-    """Parse a spec and check it against the database: its group and indicators must exist."""
-    try:
-        methodology = parse_methodology(spec)
-    except MethodologyError as error:
-        raise RaceConfigurationError(list(error.problems)) from error
-    problems = []
-    if not methodology.group:
-        problems.append("group: required (the code of the group whose districts race)")
-    elif not Group.objects.filter(code=methodology.group).exists():
-        problems.append(f"group: unknown group {methodology.group!r}")
-    known = set(
-        Indicator.objects.filter(code__in=methodology.indicator_codes).values_list(
-            "code", flat=True
-        )
-    )
-    for code in methodology.indicator_codes:
-        if code not in known:
-            problems.append(f"indicator {code!r}: no such indicator")
-    if problems:
-        raise RaceConfigurationError(problems)
-    return methodology
-
-
-@transaction.atomic
-def race_load(*, spec: dict[str, Any], user=None, note: str = "") -> RaceLoadResult:
-    """Create or update a race from a methodology spec.
-
-    A new methodology version is added only when the spec differs from the current one, so
-    loading the same file twice changes nothing; published versions are never edited.
-    """
-    methodology = methodology_validate(spec)
-    race, created_race = Race.objects.update_or_create(
-        code=methodology.code,
-        defaults={
-            "name": methodology.name,
-            "name_en": methodology.name_en or "",
-            "group": Group.objects.get(code=methodology.group),
-            "description": methodology.description or "",
-        },
-    )
-    normalised = methodology.to_dict()
-    current = race.current_methodology
-    if current is not None and current.spec == normalised:
-        return RaceLoadResult(race, current, created_race, False)
-    version = MethodologyVersion.objects.create(
-        race=race,
-        number=(current.number + 1) if current else 1,
-        spec=normalised,
-        note=note,
-        created_by=user,
-    )
-    return RaceLoadResult(race, version, created_race, True)
+from rankings.selectors.publications import previous_standings, publication_current
+from rankings.selectors.race_inputs import RaceInputs, race_inputs
+from rankings.services.races import RaceConfigurationError
 
 
 @dataclass(frozen=True)
@@ -169,6 +96,10 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
     # Lock the race row so two publishers of the same race cannot both add a revision.
     race = Race.objects.select_for_update().get(pk=race.pk)
     preview = race_compute(race=race, period=period)
+    if not any(figure.value is not None for figure in preview.inputs.figures.values()):
+        raise RaceConfigurationError(
+            [f"no approved values for {race.code} in {period.code}: nothing to publish"]
+        )
     current = publication_current(race=race, period=period)
     if current is not None and current.fingerprint == preview.fingerprint:
         return PublishResult(current, False, None)

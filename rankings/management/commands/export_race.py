@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("race", help="Race code")
         parser.add_argument("file", nargs="?", default="-", help="Output file; - for stdout")
-        parser.add_argument("--version", type=int, dest="version_number")
+        parser.add_argument("--methodology-version", type=int, dest="version_number")
 
     def handle(self, *args, race, file, version_number, **options):
         try:

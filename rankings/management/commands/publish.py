@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from districts.periods import Period, PeriodError
 from rankings.models import Race
-from rankings.services import RaceConfigurationError, standings_publish
+from rankings.services.publishing import standings_publish
+from rankings.services.races import RaceConfigurationError
 
 
 class Command(BaseCommand):

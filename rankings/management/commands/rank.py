@@ -1,12 +1,12 @@
 import csv
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from rankings.management.commands.publish import race_and_period
 from rankings.reasons_text import ReasonRenderer
-from rankings.services import RaceConfigurationError, race_compute
+from rankings.services.publishing import race_compute
+from rankings.services.races import RaceConfigurationError
 
 
 class Command(BaseCommand):
@@ -48,8 +48,7 @@ class Command(BaseCommand):
             for standing in preview.result.standings
         ]
         if format == "json":
-            json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
         elif format == "csv":
             self._write_csv(records, preview.result.standings)
         else:
@@ -57,7 +56,7 @@ class Command(BaseCommand):
 
     def _write_csv(self, records, standings):
         codes = list(standings[0].indicators) if standings else []
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(
             ["rank", "tied", "district", "name", "score", "flags", "rank_change", *codes]
         )

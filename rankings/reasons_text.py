@@ -60,11 +60,30 @@ class ReasonRenderer:
     def render_all(self, reasons: list[Mapping[str, Any]]) -> list[str]:
         return [self.render(reason) for reason in reasons]
 
+    def measured(self, params: Mapping[str, Any]) -> str:
+        """The figure, and when the race ranks a derived input, that input too."""
+        figure = self.figure(params)
+        number = params.get("input")
+        kind = params.get("input_kind", "value")
+        if kind == "value" or number is None:
+            return figure
+        if kind == "growth":
+            derived = _("%(input)s%% on the same period last year") % {
+                "input": format_signed(number, 1)
+            }
+        elif kind == "target_completion":
+            derived = _("%(input)s%% of the annual target") % {"input": format_number(number, 1)}
+        else:
+            derived = _("%(input)s points against the share of the year elapsed") % {
+                "input": format_signed(number, 1)
+            }
+        return f"{figure} ({derived})"
+
     def _cited(self, params: Mapping[str, Any]) -> dict[str, Any]:
         ref = params.get("ref") or {}
         return {
             "indicator": self.name(params.get("indicator", "")),
-            "figure": self.figure(params),
+            "figure": self.measured(params),
             "period": ref.get("period") or self.period,
             "rank": params.get("rank") if params.get("rank") is not None else "—",
             "contribution": format_number(params.get("contribution")),

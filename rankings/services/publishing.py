@@ -41,6 +41,10 @@ def race_compute(*, race: Race, period: Period) -> RacePreview:
     methodology = parse_methodology(version.spec)
     inputs = race_inputs(race=race, period=period, methodology=methodology)
     previous_publication = publication_current(race=race, period=period.previous())
+    missing = sorted(set(methodology.indicator_codes) - inputs.indicators.keys())
+    if missing:
+        # The methodology was checked when loaded; an indicator removed since is named here.
+        raise RaceConfigurationError([f"indicator {code!r}: no such indicator" for code in missing])
     result = run_race(
         methodology,
         entrants=inputs.entrants,

@@ -111,3 +111,19 @@ def test_indicator_names_follow_the_language(renderer):
 
 def test_an_unknown_reason_kind_is_shown_as_its_kind_rather_than_failing(renderer):
     assert renderer.render({"kind": "something_new", "params": {}}) == "something_new"
+
+
+@pytest.mark.parametrize(
+    ("input_kind", "number", "fragment"),
+    [
+        ("growth", 3.2, "+3.2% on the same period last year"),
+        ("target_completion", 87.5, "87.5% of the annual target"),
+        ("progress", -4.0, "-4.0 points against the share of the year elapsed"),
+    ],
+)
+def test_a_reason_on_a_derived_input_cites_the_figure_and_the_input(
+    renderer, input_kind, number, fragment
+):
+    with translation.override("en"):
+        text = renderer.render(strength(input_kind=input_kind, input=number))
+    assert "6.5 %" in text and fragment in text

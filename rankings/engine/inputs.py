@@ -1,0 +1,100 @@
+"""What the caller feeds a race, and how a leaf's input is derived from an entered figure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    code: str
+    direction: str = "higher"  # "higher" | "lower": which way is better
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One district's entered figures for one indicator and period."""
+
+    value: float | None
+    last_year: float | None = None  # same period last year
+    target: float | None = None  # annual target
+    year_share: float | None = None  # share of the year elapsed at the end of the period, 0..1
+    # Opaque JSON-serialisable citation of the value record (id, entered_by, entered_at,
+    # period); the engine only copies it into results and reasons.
+    ref: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class PreviousStanding:
+    """A district's standing in the previous race, for rank changes and their drivers."""
+
+    rank: int | None
+    contributions: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DerivedInput:
+    """A leaf's input for one district: the figure after the input kind and transform.
+
+    `value` is the input as a person reads it (a growth rate in %, a completion in %);
+    `transformed` is what normalisation sees (its log under transform "log"). `transformed`
+    is None when the input is missing, and `cause` then says why.
+    """
+
+    value: float | None
+    transformed: float | None
+    cause: str | None = None
+
+
+def _usable(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def derive_input(kind: str, figure: Figure | None) -> tuple[float | None, str | None]:
+    """The input of the given kind, or (None, cause) when it cannot be computed."""
+    if figure is None or not _usable(figure.value):
+        return None, "no_value"
+    value = float(figure.value)  # type: ignore[arg-type]
+    if kind == "value":
+        return value, None
+    if kind == "growth":
+        if not _usable(figure.last_year):
+            return None, "no_last_year"
+        if figure.last_year == 0:
+            return None, "zero_last_year"
+        return (value / figure.last_year - 1.0) * 100.0, None  # type: ignore[operator]
+    if not _usable(figure.target):
+        return None, "no_target"
+    if figure.target == 0:
+        return None, "zero_target"
+    completion = value / figure.target * 100.0  # type: ignore[operator]
+    if kind == "target_completion":
+        return completion, None
+    if kind == "progress":
+        # "Time account vs task account": points ahead of (+) or behind (-) the year elapsed.
+        if not _usable(figure.year_share):
+            return None, "no_year_share"
+        return completion - figure.year_share * 100.0, None  # type: ignore[operator]
+    raise ValueError(f"unknown input kind {kind!r}")
+
+
+def apply_transform(transform: str, value: float) -> tuple[float | None, str | None]:
+    if transform == "none":
+        return value, None
+    if transform == "log":
+        if value <= 0:
+            return None, "not_loggable"
+        return math.log(value), None
+    raise ValueError(f"unknown transform {transform!r}")
+
+
+def derive(kind: str, transform: str, figure: Figure | None) -> DerivedInput:
+    value, cause = derive_input(kind, figure)
+    if value is None:
+        return DerivedInput(None, None, cause)
+    transformed, cause = apply_transform(transform, value)
+    # A non-loggable input keeps its value so that the reason can cite it.
+    return DerivedInput(value, transformed, cause)

@@ -1,0 +1,114 @@
+"""The outcome of a race, as immutable data with a plain-JSON `to_dict`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A structured explanation; the Django layer renders it as a sentence.
+
+    kind: strength | weakness | rank_change | new | missing_zero | imputed | reweighted |
+    capped | not_loggable | unranked_coverage | non_positive_in_geometric_mean.
+    params are JSON-serialisable.
+    """
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "params": self.params}
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    value: float | None  # the entered figure
+    input: float | None  # derived input (growth %, completion %, ...); None when missing
+    normalised: float | None  # used in the score (imputed / 0 when missing; None if dropped)
+    weight: float  # effective share of the score, after reweighting; 0 when dropped
+    contribution: float | None  # None when the district has no score
+    rank: int | None  # among districts with an input, best first
+    imputed: bool
+    capped: bool
+    missing: bool
+    ref: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    score: float | None
+    contribution: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Standing:
+    district: str
+    score: float | None  # unrounded; None when the district cannot be scored
+    ranking_score: float | None  # the (rounded) value ranks are computed from
+    rank: int | None  # None: unranked
+    tied: bool
+    flags: tuple[str, ...]
+    rank_change: int | None  # previous rank - rank (positive = moved up)
+    movement: str  # up | down | same | new | unranked
+    coverage: float
+    indicators: dict[str, IndicatorResult]
+    dimensions: dict[str, DimensionResult]
+    contributions: dict[str, float]  # indicator code -> contribution; empty without a score
+    contribution_scale: str  # "score" (sum to score) or "log" (sum to ln score)
+    reasons: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "district": self.district,
+            "score": self.score,
+            "ranking_score": self.ranking_score,
+            "rank": self.rank,
+            "tied": self.tied,
+            "flags": list(self.flags),
+            "rank_change": self.rank_change,
+            "movement": self.movement,
+            "coverage": self.coverage,
+            "indicators": {code: r.to_dict() for code, r in self.indicators.items()},
+            "dimensions": {code: r.to_dict() for code, r in self.dimensions.items()},
+            "contributions": dict(self.contributions),
+            "contribution_scale": self.contribution_scale,
+            "reasons": [reason.to_dict() for reason in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class RaceResult:
+    methodology: str  # the methodology's code
+    contribution_scale: str
+    standings: tuple[Standing, ...]  # by rank, unranked last, then by district code
+    # Mean contribution per indicator over ranked districts (what strengths are measured by).
+    group_average_contributions: dict[str, float]
+    # Mean input per indicator over districts that have one.
+    group_average_inputs: dict[str, float | None]
+
+    def standing(self, district: str) -> Standing:
+        for standing in self.standings:
+            if standing.district == district:
+                return standing
+        raise KeyError(district)
+
+    @property
+    def by_district(self) -> dict[str, Standing]:
+        return {standing.district: standing for standing in self.standings}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "methodology": self.methodology,
+            "contribution_scale": self.contribution_scale,
+            "group_average_contributions": dict(self.group_average_contributions),
+            "group_average_inputs": dict(self.group_average_inputs),
+            "standings": [standing.to_dict() for standing in self.standings],
+        }

@@ -21,9 +21,11 @@ from typing import TextIO
 from django.core.exceptions import ValidationError
 from django.db import models
 
-# Value, target, min and max are DecimalField(max_digits=20, decimal_places=6).
-MAX_DECIMALS = 6
-MAX_WHOLE_DIGITS = 20 - MAX_DECIMALS
+from districts.models import FIGURE_DECIMALS, FIGURE_DIGITS
+
+# Value, target, min and max are DecimalField(FIGURE_DIGITS, FIGURE_DECIMALS).
+MAX_DECIMALS = FIGURE_DECIMALS
+MAX_WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_DECIMALS
 
 # Plain decimal notation only: "1e3" or "1,5" would be read differently by different people.
 _DECIMAL_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -190,7 +192,7 @@ def header_problems(
 
 
 def parse_decimal(text: str) -> Decimal:
-    """Read a plain decimal number that fits a DecimalField(max_digits=20, decimal_places=6).
+    """Read a plain decimal number that fits the figure columns (FIGURE_DIGITS, FIGURE_DECIMALS).
 
     Raises ValueError with a message fit to show staff.
     """

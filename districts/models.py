@@ -17,6 +17,12 @@ code_validator = RegexValidator(
 )
 
 
+# Figures are stored exactly as entered. Ten decimals hold published statistics such as
+# UNDP's schooling years (9 decimals); 28 digits leave 18 before the point.
+FIGURE_DIGITS = 28
+FIGURE_DECIMALS = 10
+
+
 def validate_period_code(code: str) -> None:
     try:
         Period.parse(code)
@@ -125,10 +131,18 @@ class Indicator(BilingualName):
         help_text=_("Values add up from January to the end of the period."),
     )
     min_value = models.DecimalField(
-        _("lowest valid value"), max_digits=20, decimal_places=6, null=True, blank=True
+        _("lowest valid value"),
+        max_digits=FIGURE_DIGITS,
+        decimal_places=FIGURE_DECIMALS,
+        null=True,
+        blank=True,
     )
     max_value = models.DecimalField(
-        _("highest valid value"), max_digits=20, decimal_places=6, null=True, blank=True
+        _("highest valid value"),
+        max_digits=FIGURE_DIGITS,
+        decimal_places=FIGURE_DECIMALS,
+        null=True,
+        blank=True,
     )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -191,9 +205,15 @@ class Value(models.Model):
         validators=[validate_period_code],
         help_text=_("2025 (year), 2025Q1 (quarter) or 2025-03 (month)."),
     )
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    value = models.DecimalField(
+        _("value"), max_digits=FIGURE_DIGITS, decimal_places=FIGURE_DECIMALS
+    )
     target = models.DecimalField(
-        _("annual target"), max_digits=20, decimal_places=6, null=True, blank=True
+        _("annual target"),
+        max_digits=FIGURE_DIGITS,
+        decimal_places=FIGURE_DECIMALS,
+        null=True,
+        blank=True,
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(

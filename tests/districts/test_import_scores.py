@@ -167,11 +167,11 @@ def test_it_rejects_numbers_in_scientific_notation(rejected, data_file):
     assert problem.startswith('row 3, column "value": "1.2e3" is not a number')
 
 
-def test_it_rejects_values_with_more_than_six_decimals(rejected, data_file):
+def test_it_rejects_values_with_more_than_ten_decimals(rejected, data_file):
     rejection = rejected("import_scores", data_file("scores_too_many_decimals.csv"))
 
     assert rejection.problems == [
-        'row 3, column "value": "6.1234567" has 7 decimal places; at most 6 are allowed'
+        'row 3, column "value": "6.12345678901" has 11 decimal places; at most 10 are allowed'
     ]
 
 
@@ -179,8 +179,8 @@ def test_it_rejects_values_with_too_many_digits(rejected, data_file):
     rejection = rejected("import_scores", data_file("scores_too_many_digits.csv"))
 
     assert rejection.problems == [
-        'row 3, column "value": "123456789012345.5" has 15 digits before the decimal point; '
-        "at most 14 are allowed"
+        'row 3, column "value": "1234567890123456789.5" has 19 digits before the decimal '
+        "point; at most 18 are allowed"
     ]
 
 

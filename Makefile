@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv migrate demo static messages run test test-fast bench lint format clean
+.PHONY: help venv migrate demo static messages chromium run test bench lint format clean
 
 help:
 	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
@@ -43,7 +43,17 @@ run: messages demo static
 	@echo
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-test: messages
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
+	  fi; }
+
+test: messages chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: messages

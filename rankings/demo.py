@@ -19,7 +19,8 @@ from districts.models import District, DistrictKind, Group, Indicator, Value
 from districts.periods import Period, PeriodKind
 from rankings.methodology_files import methodology_from_file
 from rankings.roles import STAFF_ROLES, Role, ensure_roles
-from rankings.services import race_load, standings_publish
+from rankings.services.publishing import standings_publish
+from rankings.services.races import race_load
 
 DEMO_PASSWORD = "saima-demo"
 DEMO_NOTE = "Illustrative demo figure, not a real statistic (示例数据，非真实统计)"

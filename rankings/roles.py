@@ -27,6 +27,7 @@ _VIEW_ALL = [
     "rankings.view_methodologyversion",
     "rankings.view_publication",
     "rankings.view_standing",
+    "rankings.view_comment",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -34,10 +35,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         f"{app}.{action}_{model}"
         for app, models in {
             "districts": ["group", "district", "indicator", "value"],
-            "rankings": ["race", "methodologyversion", "publication", "standing"],
+            "rankings": ["race", "methodologyversion", "publication", "standing", "comment"],
         }.items()
         for model in models
         for action in ("add", "change", "delete", "view")
+    ]
+    + [
+        "rankings.post_comment",
+        "rankings.respond_comment",
+        "rankings.remove_comment",
+        "rankings.view_commentevent",
     ],
     Role.REVIEWER: _VIEW_ALL
     + [
@@ -45,8 +52,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "districts.change_value",
         "rankings.add_publication",
     ],
-    Role.CLERK: _VIEW_ALL + ["districts.add_value", "districts.change_value"],
-    Role.OFFICIAL: list(_VIEW_ALL),
+    Role.CLERK: _VIEW_ALL
+    + ["districts.add_value", "districts.change_value", "rankings.respond_comment"],
+    Role.OFFICIAL: _VIEW_ALL + ["rankings.post_comment"],
     Role.VIEWER: list(_VIEW_ALL),
 }
 

@@ -41,7 +41,9 @@ def test_loading_the_demo_twice_changes_nothing():
 def test_every_demo_value_says_it_is_illustrative():
     call_command("load_demo", verbosity=0)
     assert not Value.objects.exclude(note=DEMO_NOTE).exists()
-    assert all("not real" in source for source in Indicator.objects.values_list("source", flat=True))
+    assert all(
+        "not real" in source for source in Indicator.objects.values_list("source", flat=True)
+    )
 
 
 def test_year_to_date_indicators_have_annual_targets_and_rates_do_not():

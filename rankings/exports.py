@@ -1,0 +1,123 @@
+"""A leaderboard as a CSV or Excel file, with the same columns in both."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from districts.models import DistrictKind
+from rankings.models import Standing
+from rankings.selectors.leaderboards import Leaderboard
+from rankings.tables import indicator_points, reason_headline
+
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_filename(board: Leaderboard, file_format: str) -> str:
+    revision = board.publication.revision if board.publication else 0
+    return f"{board.race.code}-{board.period.code}-r{revision}.{file_format}"
+
+
+def export_header(board: Leaderboard) -> list[str]:
+    return [
+        _("Rank"),
+        _("Tied"),
+        _("District code"),
+        _("District"),
+        _("Kind"),
+        _("Score"),
+        _("Flags"),
+        _("Rank change"),
+        _("Movement"),
+        *[
+            _("%(indicator)s (points)") % {"indicator": indicator.display_name}
+            for indicator in board.indicators
+        ],
+        _("Main reason"),
+    ]
+
+
+def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[list]:
+    """One row per standing; numbers stay numbers so spreadsheets can sort and sum them."""
+    renderer = board.reasons
+    kinds = dict(DistrictKind.choices)
+    movements = {
+        "up": _("up"),
+        "down": _("down"),
+        "same": _("no change"),
+        "new": _("new"),
+        "unranked": _("unranked"),
+    }
+    flags = {"red": _("Red flag"), "yellow": _("Yellow flag")}
+    for standing in standings:
+        reason = reason_headline(standing)
+        yield [
+            standing.rank,
+            _("yes") if standing.tied else _("no"),
+            standing.district.code,
+            standing.district.display_name,
+            str(kinds.get(standing.district.kind, standing.district.kind)),
+            round(standing.score, 2) if standing.score is not None else None,
+            _(", ").join(flags.get(flag, flag) for flag in standing.flags or []),
+            standing.rank_change,
+            movements.get(standing.movement, standing.movement),
+            *[_rounded(indicator_points(standing, i.code)) for i in board.indicators],
+            renderer.render(reason) if reason else "",
+        ]
+
+
+def _rounded(points: float | None) -> float | None:
+    return round(points, 4) if points is not None else None
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The byte-order mark tells Excel the file is UTF-8, so Chinese names open correctly.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(export_header(board))
+    for row in export_rows(board, standings):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return _attachment(response, export_filename(board, "csv"))
+
+
+def export_title(board: Leaderboard) -> str:
+    values = {
+        "race": board.race.display_name,
+        "period": board.period.code,
+        "revision": board.publication.revision if board.publication else 0,
+    }
+    return _("%(race)s — %(period)s, revision %(revision)s") % values
+
+
+def xlsx_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = board.period.code
+    sheet.append([export_title(board)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    header = export_header(board)
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in export_rows(board, standings):
+        sheet.append(row)
+    sheet.freeze_panes = "A3"
+    for column, width in zip("ABCDEFGHI", (6, 6, 12, 24, 14, 9, 12, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    return _attachment(response, export_filename(board, "xlsx"))

@@ -1,0 +1,332 @@
+"""Reads for the home page, the leaderboards and the methodology page.
+
+Every function here runs a fixed number of queries, whatever the number of districts,
+periods or races: pages built on them must not slow down as the city adds units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from districts.models import Group, Indicator, Value
+from districts.periods import Period, PeriodError
+from rankings.methodology_text import spec_leaves
+from rankings.models import MethodologyVersion, Publication, Race, Standing
+from rankings.reasons_text import ReasonRenderer
+from rankings.services.publishing import RacePreview, race_compute
+
+# How many districts the home page shows at each end of a leaderboard and among the movers.
+HOME_SHOWN = 3
+
+
+def period_sorted(codes: Iterable[str], *, newest_first: bool = True) -> list[str]:
+    """Period codes in time order; string order would put 2025-03 after 2025Q4."""
+    periods = set()
+    for code in codes:
+        try:
+            periods.add(Period.parse(code))
+        except PeriodError:
+            continue
+    return [p.code for p in sorted(periods, reverse=newest_first)]
+
+
+def race_find(*, code: str) -> Race | None:
+    return Race.objects.select_related("group").filter(code=code).first()
+
+
+# --- home ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaceSummary:
+    """One race on the home page: the ends of its leaderboard and its biggest movers."""
+
+    race: Race
+    publication: Publication | None
+    top: list[Standing] = field(default_factory=list)
+    bottom: list[Standing] = field(default_factory=list)
+    risers: list[Standing] = field(default_factory=list)
+    fallers: list[Standing] = field(default_factory=list)
+    unranked: int = 0
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: Group
+    races: list[RaceSummary]
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    groups: list[GroupSummary]
+    periods: list[str]  # periods with at least one current publication, newest first
+    period: str | None  # the period asked for, None for each race's latest
+
+
+def home_overview(*, period: Period | None = None) -> HomeOverview:
+    """Each group's active races with their latest current publication (or ``period``'s)."""
+    groups = list(
+        Group.objects.prefetch_related(Prefetch("races", queryset=Race.objects.filter(active=True)))
+    )
+    races = [race for group in groups for race in group.races.all()]
+    current = list(
+        Publication.objects.filter(race__in=races, superseded_at__isnull=True).only(
+            "pk", "race_id", "period", "revision", "published_at"
+        )
+    )
+    by_race: dict[int, dict[str, Publication]] = defaultdict(dict)
+    for publication in current:
+        by_race[publication.race_id][publication.period] = publication
+    chosen: dict[int, Publication] = {}
+    for race_id, publications in by_race.items():
+        code = period.code if period else period_sorted(publications)[0]
+        if code in publications:
+            chosen[race_id] = publications[code]
+    standings: dict[int, list[Standing]] = defaultdict(list)
+    # The home page shows places and scores only; leave the bulky explanations behind.
+    rows = (
+        Standing.objects.filter(publication__in=chosen.values())
+        .select_related("district")
+        .defer("indicators", "contributions", "reasons")
+    )
+    for standing in rows:
+        standings[standing.publication_id].append(standing)
+    summaries = {
+        race.pk: _race_summary(
+            race,
+            chosen.get(race.pk),
+            standings.get(chosen[race.pk].pk, []) if race.pk in chosen else [],
+        )
+        for race in races
+    }
+    return HomeOverview(
+        groups=[
+            GroupSummary(group, [summaries[race.pk] for race in group.races.all()])
+            for group in groups
+        ],
+        periods=period_sorted({p.period for p in current}),
+        period=period.code if period else None,
+    )
+
+
+def _race_summary(
+    race: Race, publication: Publication | None, standings: Sequence[Standing]
+) -> RaceSummary:
+    if publication is None:
+        return RaceSummary(race, None)
+    ranked = sorted((s for s in standings if s.rank is not None), key=_by_rank)
+    moved = [s for s in ranked if s.rank_change]
+    return RaceSummary(
+        race,
+        publication,
+        top=ranked[:HOME_SHOWN],
+        # The last few, without repeating any already among the top.
+        bottom=ranked[max(HOME_SHOWN, len(ranked) - HOME_SHOWN) :],
+        risers=sorted(
+            (s for s in moved if s.rank_change > 0), key=lambda s: (-s.rank_change, _by_rank(s))
+        )[:HOME_SHOWN],
+        fallers=sorted(
+            (s for s in moved if s.rank_change < 0), key=lambda s: (s.rank_change, _by_rank(s))
+        )[:HOME_SHOWN],
+        unranked=len(standings) - len(ranked),
+    )
+
+
+def _by_rank(standing: Standing) -> tuple:
+    return (standing.rank, standing.district.order, standing.district.code)
+
+
+# --- leaderboard --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """A race's standings for one period: a publication (any revision) or an unsaved preview.
+
+    ``standings`` is a queryset for a publication (so tables can sort and filter in the
+    database) and a list of unsaved ``Standing`` rows for a preview.
+    """
+
+    race: Race
+    period: Period
+    methodology: MethodologyVersion
+    indicators: list[Indicator]  # in the methodology's tree order
+    standings: QuerySet[Standing] | list[Standing]
+    kinds: list[str]  # the district kinds present, for the kind filter
+    periods: list[str]  # the race's published periods, newest first
+    publication: Publication | None = None
+    revisions: list[Publication] = field(default_factory=list)  # of this period, newest first
+    superseded_by: Publication | None = None
+    is_preview: bool = False
+
+    @property
+    def latest_revision(self) -> Publication | None:
+        return self.revisions[0] if self.revisions else None
+
+    @property
+    def reasons(self) -> ReasonRenderer:
+        return ReasonRenderer({i.code: i for i in self.indicators}, self.period.code)
+
+    @property
+    def contribution_scale(self) -> str:
+        return self.publication.contribution_scale if self.publication else "score"
+
+
+def race_periods_published(*, race: Race) -> list[str]:
+    return period_sorted(
+        Publication.objects.filter(race=race, superseded_at__isnull=True).values_list(
+            "period", flat=True
+        )
+    )
+
+
+def _indicators_in_order(spec: dict) -> list[Indicator]:
+    codes = [leaf["indicator"] for leaf in spec_leaves(spec.get("nodes", []))]
+    found = Indicator.objects.in_bulk(codes, field_name="code")
+    return [found[code] for code in codes if code in found]
+
+
+def leaderboard_get(
+    *, race: Race, period: Period, revision: int | None = None
+) -> Leaderboard | None:
+    """The current publication of the period, or the given revision; None if there is none."""
+    revisions = list(
+        Publication.objects.filter(race=race, period=period.code)
+        .select_related("methodology", "published_by")
+        .order_by("-revision")
+    )
+    if revision is None:
+        publication = next((p for p in revisions if p.is_current), None)
+    else:
+        publication = next((p for p in revisions if p.revision == revision), None)
+    if publication is None:
+        return None
+    standings = publication.standings.select_related("district").order_by(
+        "rank", "district__order", "district__code"
+    )
+    return Leaderboard(
+        race=race,
+        period=period,
+        methodology=publication.methodology,
+        indicators=_indicators_in_order(publication.methodology.spec),
+        standings=standings,
+        kinds=sorted(set(standings.values_list("district__kind", flat=True))),
+        periods=race_periods_published(race=race),
+        publication=publication,
+        revisions=revisions,
+        superseded_by=next((p for p in revisions if p.supersedes_id == publication.pk), None),
+    )
+
+
+def leaderboard_preview(*, race: Race, period: Period) -> Leaderboard:
+    """The standings the race would publish now, computed and not stored.
+
+    Raises RaceConfigurationError when the race has no methodology.
+    """
+    preview = race_compute(race=race, period=period)
+    return Leaderboard(
+        race=race,
+        period=period,
+        methodology=preview.version,
+        indicators=_indicators_in_order(preview.version.spec),
+        standings=_preview_rows(preview),
+        kinds=sorted({d.kind for d in preview.inputs.districts.values()}),
+        periods=race_periods_published(race=race),
+        is_preview=True,
+    )
+
+
+def _preview_rows(preview: RacePreview) -> list[Standing]:
+    rows = []
+    for standing in preview.result.standings:
+        data = standing.to_dict()
+        rows.append(
+            # Never saved: a preview only borrows the shape of a published standing.
+            Standing(
+                district=preview.inputs.districts[standing.district],
+                rank=standing.rank,
+                tied=standing.tied,
+                score=standing.score,
+                ranking_score=standing.ranking_score,
+                coverage=standing.coverage,
+                flags=list(standing.flags),
+                rank_change=standing.rank_change,
+                movement=standing.movement,
+                contributions=data["contributions"],
+                indicators=data["indicators"],
+                reasons=data["reasons"],
+            )
+        )
+    return rows
+
+
+def period_latest_with_values(*, race: Race) -> Period | None:
+    """The latest period for which the race's districts have entered any value."""
+    codes = (
+        Value.objects.filter(district__group_id=race.group_id, district__active=True)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    latest = period_sorted(codes)
+    return Period.parse(latest[0]) if latest else None
+
+
+def publication_latest(*, race: Race) -> Publication | None:
+    """The race's current publication for its most recent published period."""
+    periods = race_periods_published(race=race)
+    if not periods:
+        return None
+    return Publication.objects.filter(
+        race=race, period=periods[0], superseded_at__isnull=True
+    ).first()
+
+
+# --- methodology --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    """A methodology version and the publications computed with it, newest first."""
+
+    version: MethodologyVersion
+    publications: list[Publication]
+
+
+@dataclass(frozen=True)
+class MethodologyPage:
+    race: Race
+    version: MethodologyVersion
+    versions: list[VersionUse]  # newest first
+    indicators: dict[str, Indicator]
+
+
+def methodology_get(*, race: Race, version: int | None = None) -> MethodologyPage | None:
+    """A race's methodology version (the newest by default) and the list of all versions."""
+    versions = list(
+        MethodologyVersion.objects.filter(race=race)
+        .select_related("created_by")
+        .prefetch_related("publications")
+        .order_by("-number")
+    )
+    if version is None:
+        chosen = versions[0] if versions else None
+    else:
+        chosen = next((v for v in versions if v.number == version), None)
+    if chosen is None:
+        return None
+    codes = [leaf["indicator"] for leaf in spec_leaves(chosen.spec.get("nodes", []))]
+    return MethodologyPage(
+        race=race,
+        version=chosen,
+        versions=[VersionUse(v, _newest_first(v.publications.all())) for v in versions],
+        indicators=Indicator.objects.in_bulk(codes, field_name="code"),
+    )
+
+
+def _newest_first(publications: Iterable[Publication]) -> list[Publication]:
+    order = {code: i for i, code in enumerate(period_sorted(p.period for p in publications))}
+    return sorted(publications, key=lambda p: (order.get(p.period, len(order)), -p.revision))

@@ -1,0 +1,20 @@
+"""The indicator page: every district of a group on one indicator, best first."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rankings.selectors.district_pages import PageNotFound, indicator_page_get
+from rankings.views.access import reader_required
+
+
+@reader_required
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        page = indicator_page_get(
+            indicator_code=code,
+            group_code=request.GET.get("group") or None,
+            period_code=request.GET.get("period") or None,
+        )
+    except PageNotFound as error:
+        raise Http404(str(error)) from error
+    return render(request, "rankings/indicator.html", {"page": page})

@@ -1,0 +1,123 @@
+"""A race's leaderboard for one period: the table, its exports, and unpublished previews."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+
+from districts.periods import Period, PeriodError
+from rankings.exports import EXPORT_FORMATS, csv_response, xlsx_response
+from rankings.filters import StandingFilter
+from rankings.models import Race
+from rankings.selectors.leaderboards import (
+    leaderboard_get,
+    leaderboard_preview,
+    period_latest_with_values,
+    publication_latest,
+    race_find,
+)
+from rankings.services.races import RaceConfigurationError
+from rankings.tables import LeaderboardTable
+from rankings.views.access import can_preview, reader_required
+
+
+def _race_or_404(code: str) -> Race:
+    race = race_find(code=code)
+    if race is None:
+        raise Http404("no such race")
+    return race
+
+
+def _period_or_404(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except PeriodError as error:
+        raise Http404(str(error)) from error
+
+
+def _revision(request: HttpRequest) -> int | None:
+    text = request.GET.get("revision", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Http404("revision must be a number")
+    return int(text)
+
+
+def _preview_url(race: Race, period: Period) -> str:
+    return reverse("leaderboard", args=[race.code, period.code]) + "?preview=1"
+
+
+@reader_required
+def race_latest(request: HttpRequest, race: str) -> HttpResponse:
+    race_obj = _race_or_404(race)
+    publication = publication_latest(race=race_obj)
+    if publication is not None:
+        return redirect("leaderboard", race=race_obj.code, period=publication.period)
+    if can_preview(request.user) and (period := period_latest_with_values(race=race_obj)):
+        return redirect(_preview_url(race_obj, period))
+    raise Http404("this race has not been published yet")
+
+
+@reader_required
+def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
+    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    previewer = can_preview(request.user)
+    if request.GET.get("preview"):
+        if not previewer:
+            raise PermissionDenied
+        try:
+            board = leaderboard_preview(race=race_obj, period=period_obj)
+        except RaceConfigurationError as error:
+            raise Http404(str(error)) from error
+    else:
+        revision = _revision(request)
+        board = leaderboard_get(race=race_obj, period=period_obj, revision=revision)
+        if board is None:
+            if previewer and revision is None:
+                # Those who publish land here from a link; tell them how to see the standings.
+                context = {
+                    "race": race_obj,
+                    "period": period_obj,
+                    "preview_url": _preview_url(race_obj, period_obj),
+                }
+                return render(request, "rankings/leaderboard.html", context, status=404)
+            raise Http404("no publication for this period")
+    filters = StandingFilter(request.GET or None, kinds=board.kinds)
+    table = LeaderboardTable(
+        filters.apply(board.standings),
+        indicators=board.indicators,
+        reasons=board.reasons,
+        race_code=race_obj.code,
+        period_code=period_obj.code,
+        show_values=request.GET.get("show") == "values",
+        orderable=not board.is_preview,
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    context = {
+        "board": board,
+        "race": race_obj,
+        "period": period_obj,
+        "table": table,
+        "filters": filters,
+        "show_values": request.GET.get("show") == "values",
+        "can_preview": previewer,
+    }
+    return render(request, "rankings/leaderboard.html", context)
+
+
+@reader_required
+def leaderboard_export(
+    request: HttpRequest, race: str, period: str, file_format: str
+) -> HttpResponse:
+    if file_format not in EXPORT_FORMATS:
+        raise Http404("unknown export format")
+    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    board = leaderboard_get(race=race_obj, period=period_obj, revision=_revision(request))
+    if board is None:
+        raise Http404("no publication for this period")
+    standings = StandingFilter(request.GET or None, kinds=board.kinds).apply(board.standings)
+    if file_format == "csv":
+        return csv_response(board, standings)
+    return xlsx_response(board, standings)

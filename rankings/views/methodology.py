@@ -1,0 +1,27 @@
+"""A race's methodology in plain words, generated from the stored spec."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rankings.methodology_text import methodology_describe
+from rankings.selectors.leaderboards import methodology_get, race_find
+from rankings.views.access import reader_required
+
+
+@reader_required
+def methodology_page(request: HttpRequest, race: str) -> HttpResponse:
+    race_obj = race_find(code=race)
+    if race_obj is None:
+        raise Http404("no such race")
+    version_text = request.GET.get("version", "")
+    if version_text and not version_text.isdigit():
+        raise Http404("version must be a number")
+    page = methodology_get(race=race_obj, version=int(version_text) if version_text else None)
+    if page is None:
+        raise Http404("no such methodology version")
+    context = {
+        "page": page,
+        "race": race_obj,
+        "text": methodology_describe(page.version.spec, page.indicators),
+    }
+    return render(request, "rankings/methodology.html", context)

@@ -1,0 +1,110 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rankings.models import Race
+from rankings.roles import Role
+from tests.builders import build_published_race, user_with_role
+from tests.factories import GroupFactory
+
+# Generous but fixed: what matters is that the count is the same at every size.
+MAX_QUERIES = 12
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_home_page_renders_for_every_role(client_for, published, role):
+    response = client_for(role).get(reverse("home"))
+    assert response.status_code == 200
+    assert published.race.display_name in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, published):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_is_refused(client, published):
+    client.force_login(get_user_model().objects.create_user("nobody", password="x-123456789"))
+    assert client.get(reverse("home")).status_code == 403
+
+
+def test_the_home_page_shows_the_top_and_bottom_of_the_latest_leaderboard(client_for, published):
+    html = client_for(Role.VIEWER).get(reverse("home")).content.decode()
+    latest = published.publications[-1]
+    ranked = list(latest.standings.order_by("rank", "district__code"))
+    for standing in ranked[:3] + ranked[-1:]:
+        assert standing.district.display_name in html
+    assert reverse("leaderboard", args=[published.race.code, latest.period]) in html
+    assert reverse("race-comments", args=[published.race.code, latest.period]) in html
+    assert published.latest_period.code in html
+
+
+def test_the_home_page_names_the_biggest_movers_with_words(client_for, published):
+    response = client_for(Role.VIEWER).get(reverse("home"))
+    summary = response.context["overview"].groups[0].races[0]
+    movers = summary.risers + summary.fallers
+    assert movers, "the builder reshuffles districts between periods"
+    largest = max(abs(s.rank_change) for s in movers)
+    everyone = summary.publication.standings.exclude(rank_change=None)
+    assert largest == max(abs(s.rank_change) for s in everyone)
+    html = response.content.decode()
+    assert "up " in html or "down " in html
+
+
+def test_the_period_selector_shows_an_earlier_period(client_for, published):
+    first = published.periods[0].code
+    response = client_for(Role.VIEWER).get(reverse("home"), {"period": first})
+    summary = response.context["overview"].groups[0].races[0]
+    assert summary.publication.period == first
+    html = response.content.decode()
+    assert f'<option value="{first}" selected>' in html
+    assert f'<option value="{published.latest_period.code}"' in html
+
+
+def test_a_period_without_publication_says_so(client_for, published):
+    html = client_for(Role.VIEWER).get(reverse("home"), {"period": "2019Q1"}).content.decode()
+    assert "Not published for 2019Q1." in html
+
+
+def test_races_and_groups_without_publications_say_so(client_for, published):
+    Race.objects.create(
+        code="unpublished", name="未发布", name_en="Unpublished race", group=published.group
+    )
+    GroupFactory(name_en="Lonely group")
+    html = client_for(Role.VIEWER).get(reverse("home")).content.decode()
+    assert "Unpublished race" in html
+    assert "Not published yet." in html
+    assert "Lonely group" in html
+    assert "No race for this group yet." in html
+
+
+def test_the_home_page_speaks_chinese_when_asked(client_for, published):
+    client = client_for(Role.VIEWER)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="zh-Hans">' in html
+    top = published.publications[-1].standings.get(rank=1)
+    assert top.district.name in html
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_home_queries_do_not_grow_with_districts_or_periods(
+    client, db, django_assert_max_num_queries
+):
+    build_published_race(districts=4, periods=2)
+    client.force_login(user_with_role(Role.VIEWER))
+    with django_assert_max_num_queries(MAX_QUERIES):
+        small = _count_queries(client, reverse("home"))
+    build_published_race(districts=12, periods=4, code="big")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        big = _count_queries(client, reverse("home"))
+    assert big == small, (small, big)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import Group as RoleGroup
 from django.contrib.auth.models import Permission
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(StrEnum):
@@ -16,6 +17,23 @@ class Role(StrEnum):
     CLERK = "clerk"
     OFFICIAL = "official"
     VIEWER = "viewer"
+
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _("administrator"),
+    Role.REVIEWER: _("reviewer"),
+    Role.CLERK: _("clerk"),
+    Role.OFFICIAL: _("official"),
+    Role.VIEWER: _("viewer"),
+}
+
+
+def role_label(role: str) -> str:
+    """The translated name of a role stored as text (e.g. a comment author's role)."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
 
 
 _VIEW_ALL = [

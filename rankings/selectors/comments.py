@@ -20,19 +20,11 @@ from districts.models import District, Indicator
 from districts.periods import Period
 from rankings.engine import parse_methodology
 from rankings.models import Comment, Publication, Race
-from rankings.roles import Role
+from rankings.roles import role_label
 from rankings.selectors.publications import publication_current
 from rankings.services.comments import can_edit, can_remove, can_respond
 
 COMMENTS_PER_PAGE = 50
-
-ROLE_LABELS = {
-    Role.ADMINISTRATOR.value: _("administrator"),
-    Role.REVIEWER.value: _("reviewer"),
-    Role.CLERK.value: _("clerk"),
-    Role.OFFICIAL.value: _("official"),
-    Role.VIEWER.value: _("viewer"),
-}
 
 
 @dataclass(frozen=True)
@@ -52,8 +44,7 @@ class CommentEntry:
 
     @property
     def role_label(self) -> str:
-        role = self.comment.author_role
-        return ROLE_LABELS.get(role, role)
+        return role_label(self.comment.author_role)
 
     @property
     def has_actions(self) -> bool:

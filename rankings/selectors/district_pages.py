@@ -3,8 +3,7 @@ across a group). Each page is built from a fixed number of queries, whatever the
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,24 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from districts.decimals import format_decimal
-from districts.models import Direction, District, Group, Indicator, Value, ValueStatus
+from districts.models import Direction, District, Indicator
 from districts.periods import Period, PeriodError
 from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
 from rankings.models import Comment, Publication, Race, Standing
 from rankings.reasons_text import ReasonRenderer
+from rankings.roles import role_label
 
 
 class PageNotFound(Exception):
     """The request names something that does not exist (the view answers 404)."""
 
-
-ROLE_LABELS = {
-    "administrator": gettext_lazy("administrator"),
-    "reviewer": gettext_lazy("reviewer"),
-    "clerk": gettext_lazy("clerk"),
-    "official": gettext_lazy("official"),
-    "viewer": gettext_lazy("viewer"),
-}
 
 # Which heading each kind of reason is listed under, in the order the page shows them.
 REASON_SECTIONS = (
@@ -87,7 +79,7 @@ def target_progress(
     )
 
 
-def _citation(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citation | None:
+def citation_from_ref(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citation | None:
     if not ref:
         return None
     entered_at = None
@@ -105,7 +97,7 @@ def _citation(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citation | No
     )
 
 
-def _period_or_not_found(code: str | None) -> Period | None:
+def period_or_not_found(code: str | None) -> Period | None:
     if not code:
         return None
     try:
@@ -203,7 +195,7 @@ def district_page_get(
             raise PageNotFound(race_code)
     else:
         race = next((r for r in races if r.active), None)
-    requested = _period_or_not_found(period_code)
+    requested = period_or_not_found(period_code)
     if race is None:
         return DistrictPage(district, race, races)
     publications = {
@@ -341,7 +333,7 @@ def _indicator_lines(
                     period=period,
                     direction=indicator.direction,
                 ),
-                citation=_citation(ref, unit=indicator.unit),
+                citation=citation_from_ref(ref, unit=indicator.unit),
             )
         )
     return lines
@@ -356,7 +348,7 @@ def _reason_sections(*, standing: Standing | None, renderer: ReasonRenderer) -> 
         key = next((k for k, _t, kinds in REASON_SECTIONS if kind in kinds), "data_notes")
         params = reason.get("params") or {}
         indicator = renderer.indicators.get(params.get("indicator", ""))
-        citation = _citation(params.get("ref"), unit=indicator.unit if indicator else "")
+        citation = citation_from_ref(params.get("ref"), unit=indicator.unit if indicator else "")
         lines[key].append(ReasonLine(renderer.render(reason), citation))
     return [
         ReasonSection(key, str(title), lines[key])
@@ -378,144 +370,10 @@ def _district_comments(*, district: District, race: Race) -> list[Comment]:
     ordered = sorted(comments, key=lambda c: c.created_at, reverse=True)
     ordered.sort(key=lambda c: Period.parse(c.period), reverse=True)
     for comment in ordered:
-        comment.role_label = ROLE_LABELS.get(comment.author_role, comment.author_role)
+        comment.role_label = role_label(comment.author_role)
         for response in comment.visible_responses:
-            response.role_label = ROLE_LABELS.get(response.author_role, response.author_role)
+            response.role_label = role_label(response.author_role)
     return ordered
 
 
 # ---------------------------------------------------------------- indicator page
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    district: District
-    rank: int | None
-    tied: bool
-    value: Value | None
-    bar_percent: float  # of the largest absolute value in the group
-    progress: TargetProgress | None
-
-
-@dataclass(frozen=True)
-class IndicatorPage:
-    indicator: Indicator
-    group: Group | None
-    groups: list[Group]
-    period: Period | None
-    periods: list[str]  # periods with values in the group, newest first
-    rows: list[IndicatorRow]
-    group_average: float | None
-    has_targets: bool
-
-    @property
-    def lower_is_better(self) -> bool:
-        return self.indicator.direction == Direction.LOWER
-
-    @property
-    def average_bar_percent(self) -> float:
-        """The group average on the same scale as the rows' bars."""
-        widest = max((abs(float(r.value.value)) for r in self.rows if r.value), default=0.0)
-        if not widest or self.group_average is None:
-            return 0.0
-        return abs(self.group_average) / widest * 100
-
-
-def indicator_page_get(
-    *, indicator_code: str, group_code: str | None = None, period_code: str | None = None
-) -> IndicatorPage:
-    """Every district of a group on one indicator for one period, best first.
-
-    Raises PageNotFound for an unknown indicator or group, or an unreadable period.
-    """
-    indicator = Indicator.objects.filter(code=indicator_code).first()
-    if indicator is None:
-        raise PageNotFound(indicator_code)
-    groups = list(Group.objects.all())
-    if group_code:
-        group = next((g for g in groups if g.code == group_code), None)
-        if group is None:
-            raise PageNotFound(group_code)
-    else:
-        group = groups[0] if groups else None
-    requested = _period_or_not_found(period_code)
-    if group is None:
-        return IndicatorPage(indicator, None, groups, requested, [], [], None, False)
-    approved = Value.objects.filter(
-        indicator=indicator, district__group=group, status=ValueStatus.APPROVED
-    )
-    periods = sorted(
-        set(approved.order_by().values_list("period", flat=True).distinct()),
-        key=Period.parse,
-        reverse=True,
-    )
-    period = requested or (Period.parse(periods[0]) if periods else None)
-    districts = list(District.objects.filter(group=group, active=True))
-    values = {}
-    if period is not None:
-        values = {
-            v.district_id: v
-            for v in approved.filter(period=period.code).select_related("entered_by")
-        }
-    rows = _indicator_rows(indicator=indicator, districts=districts, values=values, period=period)
-    entered = [float(v.value) for v in values.values()]
-    return IndicatorPage(
-        indicator=indicator,
-        group=group,
-        groups=groups,
-        period=period,
-        periods=periods,
-        rows=rows,
-        group_average=fmean(entered) if entered else None,
-        has_targets=any(v.target is not None for v in values.values()),
-    )
-
-
-def competition_ranks(numbers: Iterable[Decimal]) -> list[tuple[int, bool]]:
-    """Rank and tie of each number in an already best-first sequence ("1224")."""
-    numbers = list(numbers)
-    counts = Counter(numbers)
-    ranks: list[tuple[int, bool]] = []
-    for position, number in enumerate(numbers):
-        rank = ranks[-1][0] if position and number == numbers[position - 1] else position + 1
-        ranks.append((rank, counts[number] > 1))
-    return ranks
-
-
-def _indicator_rows(
-    *,
-    indicator: Indicator,
-    districts: list[District],
-    values: Mapping[int, Value],
-    period: Period | None,
-) -> list[IndicatorRow]:
-    present = sorted(
-        (d for d in districts if d.pk in values),
-        key=lambda d: values[d.pk].value,
-        reverse=indicator.direction != Direction.LOWER,
-    )
-    missing = [d for d in districts if d.pk not in values]
-    widest = max((abs(v.value) for v in values.values()), default=Decimal(0))
-    rows = []
-    ranks = competition_ranks(values[d.pk].value for d in present)
-    for district, (rank, tied) in zip(present, ranks, strict=True):
-        value = values[district.pk]
-        rows.append(
-            IndicatorRow(
-                district=district,
-                rank=rank,
-                tied=tied,
-                value=value,
-                bar_percent=float(abs(value.value) / widest * 100) if widest else 0.0,
-                progress=target_progress(
-                    value=float(value.value),
-                    target=value.target,
-                    period=period,
-                    direction=indicator.direction,
-                )
-                if period
-                else None,
-            )
-        )
-    rows += [IndicatorRow(d, None, False, None, 0.0, None) for d in missing]
-    return rows

@@ -3,7 +3,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rankings.selectors.district_pages import PageNotFound, indicator_page_get
+from rankings.selectors.district_pages import PageNotFound
+from rankings.selectors.indicator_pages import indicator_page_get
 from rankings.views.access import reader_required
 
 

@@ -142,6 +142,7 @@ class LeaderboardTable(tables.Table):
         accessor="reasons",
         orderable=False,
         empty_values=(),
+        attrs={"td": {"class": "reason-cell"}},
     )
 
     class Meta:
@@ -168,7 +169,7 @@ class LeaderboardTable(tables.Table):
         super().__init__(
             data,
             extra_columns=extra,
-            sequence=("rank", "movement", "district", "kind", "score", "flags", "...", "reason"),
+            sequence=("rank", "movement", "district", "kind", "score", "flags", "reason", "..."),
             **kwargs,
         )
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from districts.decimals import format_decimal
@@ -63,7 +63,7 @@ class Group(BilingualName):
 
 
 class DistrictKind(models.TextChoices):
-    DISTRICT = "district", _("district")
+    DISTRICT = "district", pgettext_lazy("district kind", "district")
     COUNTY = "county", _("county")
     COUNTY_CITY = "county_city", _("county-level city")
     NEW_AREA = "new_area", _("new area")

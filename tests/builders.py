@@ -77,9 +77,7 @@ def build_published_race(
                     target=Decimal(20),
                 )
     race = race_load(spec=race_spec(code=code, group=group.code, indicators=measures)).race
-    publications = [
-        standings_publish(race=race, period=period).publication for period in quarters
-    ]
+    publications = [standings_publish(race=race, period=period).publication for period in quarters]
     return PublishedRace(race, group, units, measures, quarters, publications)
 
 

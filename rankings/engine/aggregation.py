@@ -53,15 +53,18 @@ def evaluate(node: Node, values: Mapping[str, float | None]) -> Evaluated:
     children = tuple(evaluate(child, values) for child in node.nodes)
     present_weight = math.fsum(c.node.weight for c in children if c.score is not None)
     if present_weight == 0:
-        return Evaluated(node=node, score=None, children=children,
-                         factors=(0.0,) * len(children), shares=(0.0,) * len(children))
-    shares = tuple(c.node.weight / present_weight if c.score is not None else 0.0
-                   for c in children)
+        return Evaluated(
+            node=node,
+            score=None,
+            children=children,
+            factors=(0.0,) * len(children),
+            shares=(0.0,) * len(children),
+        )
+    shares = tuple(c.node.weight / present_weight if c.score is not None else 0.0 for c in children)
     if node.aggregation == "weighted_sum":
         # Dropping a child rescales its siblings so that the weights keep their total.
         rescale = math.fsum(c.node.weight for c in children) / present_weight
-        factors = tuple(c.node.weight * rescale if c.score is not None else 0.0
-                        for c in children)
+        factors = tuple(c.node.weight * rescale if c.score is not None else 0.0 for c in children)
     else:
         factors = shares
     present = [(c, f) for c, f in zip(children, factors, strict=True) if c.score is not None]
@@ -75,8 +78,9 @@ def evaluate(node: Node, values: Mapping[str, float | None]) -> Evaluated:
     return Evaluated(node=node, score=score, children=children, factors=factors, shares=shares)
 
 
-def effective_weights(evaluated: Evaluated, share: float = 1.0,
-                      out: dict[str, float] | None = None) -> dict[str, float]:
+def effective_weights(
+    evaluated: Evaluated, share: float = 1.0, out: dict[str, float] | None = None
+) -> dict[str, float]:
     """Each leaf's share of the score: product of its weight shares along the path, after
     dropped leaves are taken out (0 for dropped leaves)."""
     out = {} if out is None else out
@@ -111,8 +115,9 @@ def _is_geometric(node: Node) -> bool:
     return isinstance(node, Dimension) and node.aggregation == GEOMETRIC
 
 
-def _distribute(evaluated: Evaluated, amount: float, coefficient: float | None,
-                attribution: Attribution) -> None:
+def _distribute(
+    evaluated: Evaluated, amount: float, coefficient: float | None, attribution: Attribution
+) -> None:
     """Give `amount` to this node and split it among its children.
 
     `coefficient`, when known, is amount / (sum of this node's terms); it is carried down
@@ -142,8 +147,9 @@ def _distribute(evaluated: Evaluated, amount: float, coefficient: float | None,
             _distribute(child, amount / len(present), None, attribution)
             continue
         same_kind = isinstance(child.node, Dimension) and _is_geometric(child.node) == geometric
-        _distribute(child, coefficient * term, coefficient * factor if same_kind else None,
-                    attribution)
+        _distribute(
+            child, coefficient * term, coefficient * factor if same_kind else None, attribution
+        )
 
 
 def _zero_out(evaluated: Evaluated, attribution: Attribution) -> None:
@@ -156,8 +162,10 @@ def _zero_out(evaluated: Evaluated, attribution: Attribution) -> None:
         _zero_out(child, attribution)
 
 
-def dimension_scores(evaluated: Evaluated, out: dict[str, float | None] | None = None,
-                     ) -> dict[str, float | None]:
+def dimension_scores(
+    evaluated: Evaluated,
+    out: dict[str, float | None] | None = None,
+) -> dict[str, float | None]:
     out = {} if out is None else out
     node = evaluated.node
     if isinstance(node, Dimension):

@@ -39,24 +39,39 @@ def synthetic_spec(dimensions: int = 5, groups: int = 2, per_group: int = 3) -> 
         for g in range(groups):
             leaves = []
             for _ in range(per_group):
-                leaves.append({
-                    "indicator": f"i{number:02d}",
-                    "weight": 1 + number % 4,
-                    "input": INPUTS[number % len(INPUTS)],
-                    # The geometric dimension needs positive scores: efficacy gives 60..100.
-                    "normalisation": METHODS[0] if d == 0 else METHODS[number % len(METHODS)],
-                    "missing": MISSING[number % len(MISSING)],
-                })
+                leaves.append(
+                    {
+                        "indicator": f"i{number:02d}",
+                        "weight": 1 + number % 4,
+                        "input": INPUTS[number % len(INPUTS)],
+                        # The geometric dimension needs positive scores: efficacy gives 60..100.
+                        "normalisation": METHODS[0] if d == 0 else METHODS[number % len(METHODS)],
+                        "missing": MISSING[number % len(MISSING)],
+                    }
+                )
                 number += 1
             group_nodes.append({"code": f"d{d}g{g}", "weight": 1, "nodes": leaves})
-        nodes.append({"code": f"d{d}", "weight": 10 + d, "nodes": group_nodes,
-                      "aggregation": "geometric_mean" if d == 0 else "weighted_mean"})
+        nodes.append(
+            {
+                "code": f"d{d}",
+                "weight": 10 + d,
+                "nodes": group_nodes,
+                "aggregation": "geometric_mean" if d == 0 else "weighted_mean",
+            }
+        )
     return {
-        "code": "bench", "name": "Benchmark race",
-        "score": {"aggregation": "weighted_sum", "round": 2, "min_coverage": 0.5,
-                  "tie_break": ["i00"]},
-        "flags": [{"name": "red", "position": "top", "count": 3},
-                  {"name": "yellow", "position": "bottom", "count": 3}],
+        "code": "bench",
+        "name": "Benchmark race",
+        "score": {
+            "aggregation": "weighted_sum",
+            "round": 2,
+            "min_coverage": 0.5,
+            "tie_break": ["i00"],
+        },
+        "flags": [
+            {"name": "red", "position": "top", "count": 3},
+            {"name": "yellow", "position": "bottom", "count": 3},
+        ],
         "nodes": nodes,
     }
 
@@ -71,15 +86,26 @@ def synthetic_inputs(codes: tuple[str, ...], districts: int, seed: int = 7) -> d
                 continue
             last_year = rng.uniform(50, 150)
             figures[(district, code)] = Figure(
-                value=last_year * rng.uniform(0.9, 1.2), last_year=last_year,
-                target=rng.uniform(100, 200), year_share=0.75,
-                ref={"id": f"{district}/{code}", "period": "2024-Q3"})
-    indicators = {code: IndicatorInfo(code, "lower" if code.endswith("7") else "higher")
-                  for code in codes}
-    previous = {district: PreviousStanding(rank=n + 1, contributions={code: 1.0 for code in codes})
-                for n, district in enumerate(entrants) if n % 10}
-    return {"entrants": entrants, "figures": figures, "indicators": indicators,
-            "previous": previous}
+                value=last_year * rng.uniform(0.9, 1.2),
+                last_year=last_year,
+                target=rng.uniform(100, 200),
+                year_share=0.75,
+                ref={"id": f"{district}/{code}", "period": "2024-Q3"},
+            )
+    indicators = {
+        code: IndicatorInfo(code, "lower" if code.endswith("7") else "higher") for code in codes
+    }
+    previous = {
+        district: PreviousStanding(rank=n + 1, contributions={code: 1.0 for code in codes})
+        for n, district in enumerate(entrants)
+        if n % 10
+    }
+    return {
+        "entrants": entrants,
+        "figures": figures,
+        "indicators": indicators,
+        "previous": previous,
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -100,10 +126,14 @@ def main(argv: list[str]) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    print(f"run_race: {districts} districts × {len(methodology.indicator_codes)} indicators, "
-          f"3-level tree, {runs} runs")
-    print(f"  median {statistics.median(timings):.1f} ms/run "
-          f"(min {min(timings):.1f}, max {max(timings):.1f})")
+    print(
+        f"run_race: {districts} districts × {len(methodology.indicator_codes)} indicators, "
+        f"3-level tree, {runs} runs"
+    )
+    print(
+        f"  median {statistics.median(timings):.1f} ms/run "
+        f"(min {min(timings):.1f}, max {max(timings):.1f})"
+    )
     print(f"  peak memory {peak / 1024 / 1024:.2f} MiB (tracemalloc, one run)")
 
 

@@ -61,8 +61,9 @@ class LeafColumn:
     input_average: float | None  # mean input of the districts that have one
 
 
-def _apply_cap(scaled: Scaled, cap: Cap | None, method: str) -> tuple[float, float | None,
-                                                                      str | None]:
+def _apply_cap(
+    scaled: Scaled, cap: Cap | None, method: str
+) -> tuple[float, float | None, str | None]:
     """(value, unclamped, capped_by) after the leaf's cap; keeps the method's own clamping."""
     assert scaled.value is not None
     value = scaled.value
@@ -79,20 +80,34 @@ def _apply_cap(scaled: Scaled, cap: Cap | None, method: str) -> tuple[float, flo
     return value, unclamped, capped_by
 
 
-def score_leaf(leaf: Leaf, *, higher_is_better: bool, entrants: Sequence[str],
-               figures: Mapping[tuple[str, str], Figure]) -> LeafColumn:
+def score_leaf(
+    leaf: Leaf,
+    *,
+    higher_is_better: bool,
+    entrants: Sequence[str],
+    figures: Mapping[tuple[str, str], Figure],
+) -> LeafColumn:
     """Outcomes of one leaf; `entrants` must be sorted so that results do not depend on order."""
     code = leaf.indicator
     found = {district: figures.get((district, code)) for district in entrants}
-    derived = {district: derive(leaf.input, leaf.transform, found[district])
-               for district in entrants}
+    derived = {
+        district: derive(leaf.input, leaf.transform, found[district]) for district in entrants
+    }
     present = sorted(d.transformed for d in derived.values() if d.transformed is not None)
-    shown_inputs = [d.value for d in derived.values()
-                    if d.transformed is not None and d.value is not None]
+    shown_inputs = [
+        d.value for d in derived.values() if d.transformed is not None and d.value is not None
+    ]
     input_average = mean(shown_inputs) if shown_inputs else None
-    normaliser = (make_normaliser(leaf.normalisation, higher_is_better=higher_is_better,
-                                  transform=leaf.transform, present=present)
-                  if present else None)
+    normaliser = (
+        make_normaliser(
+            leaf.normalisation,
+            higher_is_better=higher_is_better,
+            transform=leaf.transform,
+            present=present,
+        )
+        if present
+        else None
+    )
 
     scaled: dict[str, Scaled] = {}
     for district in entrants:
@@ -107,25 +122,34 @@ def score_leaf(leaf: Leaf, *, higher_is_better: bool, entrants: Sequence[str],
         common: dict[str, Any] = {
             "value": figure.value if figure is not None else None,
             "input": item.value,
-            "rank": (competition_rank(item.transformed, present, higher_is_better)
-                     if item.transformed is not None else None),
+            "rank": (
+                competition_rank(item.transformed, present, higher_is_better)
+                if item.transformed is not None
+                else None
+            ),
             "ref": dict(figure.ref) if figure is not None and figure.ref is not None else None,
         }
         own = scaled.get(district)
         if own is not None and own.value is not None:
             value, unclamped, capped_by = _apply_cap(own, leaf.cap, leaf.normalisation.method)
-            outcomes[district] = LeafOutcome(normalised=value, unclamped=unclamped,
-                                             capped_by=capped_by, **common)
+            outcomes[district] = LeafOutcome(
+                normalised=value, unclamped=unclamped, capped_by=capped_by, **common
+            )
             continue
         cause = own.cause if own is not None else item.cause
-        outcomes[district] = _fill_missing(leaf, figure, cause, common, present, usable,
-                                           normaliser)
+        outcomes[district] = _fill_missing(leaf, figure, cause, common, present, usable, normaliser)
     return LeafColumn(outcomes=outcomes, input_average=input_average)
 
 
-def _fill_missing(leaf: Leaf, figure: Figure | None, cause: str | None, common: dict[str, Any],
-                  present: Sequence[float], usable: Sequence[float],
-                  normaliser: Normaliser | None) -> LeafOutcome:
+def _fill_missing(
+    leaf: Leaf,
+    figure: Figure | None,
+    cause: str | None,
+    common: dict[str, Any],
+    present: Sequence[float],
+    usable: Sequence[float],
+    normaliser: Normaliser | None,
+) -> LeafOutcome:
     if leaf.missing == "zero":
         # The district scores nothing here: no cap, a missing figure must not earn points.
         return LeafOutcome(normalised=0.0, policy="zero", cause=cause, **common)
@@ -138,9 +162,14 @@ def _fill_missing(leaf: Leaf, figure: Figure | None, cause: str | None, common: 
             scaled = Scaled(mean(usable)) if usable else None
         if scaled is not None:
             value, unclamped, capped_by = _apply_cap(scaled, leaf.cap, leaf.normalisation.method)
-            return LeafOutcome(normalised=value, policy="average", cause=cause,
-                               imputed_input=math.exp(imputed) if leaf.transform == "log"
-                               else imputed, unclamped=unclamped,
-                               capped_by=capped_by, **common)
+            return LeafOutcome(
+                normalised=value,
+                policy="average",
+                cause=cause,
+                imputed_input=math.exp(imputed) if leaf.transform == "log" else imputed,
+                unclamped=unclamped,
+                capped_by=capped_by,
+                **common,
+            )
     # "reweight", or nothing to impute from: drop the leaf for this district.
     return LeafOutcome(normalised=None, policy="reweight", cause=cause, **common)

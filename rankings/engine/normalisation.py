@@ -62,15 +62,20 @@ def _clamp(x: float, low: float | None, high: float | None) -> float:
     return x
 
 
-def make_normaliser(spec: Normalisation, *, higher_is_better: bool, transform: str,
-                    present: Sequence[float]) -> Normaliser:
+def make_normaliser(
+    spec: Normalisation, *, higher_is_better: bool, transform: str, present: Sequence[float]
+) -> Normaliser:
     """A normaliser for one leaf; `present` are the transformed inputs, sorted ascending."""
     builder = _BUILDERS[spec.method]
     return builder(spec, higher_is_better, transform, present)
 
 
-def _zscore(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-            ) -> Normaliser:
+def _zscore(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     # All-equal values are checked directly: their fsum-based SD can be a tiny non-zero.
     sd = sample_sd(present) if len(present) >= 2 and present[0] != present[-1] else 0.0
     if sd == 0:
@@ -91,16 +96,24 @@ def _share_of_range(present: Sequence[float], higher: bool) -> Callable[[float],
     return lambda x: (high - x) / span
 
 
-def _minmax(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-            ) -> Normaliser:
+def _minmax(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     share = _share_of_range(present, higher)
     if share is None:
         return lambda x, figure: Scaled(100.0)
     return lambda x, figure: Scaled(100.0 * share(x))
 
 
-def _efficacy(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-              ) -> Normaliser:
+def _efficacy(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     # 功效系数法: the worst gets 60 ("pass"), the best 100.
     share = _share_of_range(present, higher)
     if share is None:
@@ -108,8 +121,12 @@ def _efficacy(spec: Normalisation, higher: bool, transform: str, present: Sequen
     return lambda x, figure: Scaled(60.0 + 40.0 * share(x))
 
 
-def _goalposts(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-               ) -> Normaliser:
+def _goalposts(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     assert spec.min is not None and spec.max is not None and spec.scale is not None
     low, high = spec.min, spec.max
     if transform == "log":  # the goalposts live on the same scale as the inputs
@@ -128,8 +145,12 @@ def _goalposts(spec: Normalisation, higher: bool, transform: str, present: Seque
     return normalise
 
 
-def _rank_points(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-                 ) -> Normaliser:
+def _rank_points(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     assert spec.points is not None
     points = spec.points
     if spec.mode == "proportional":
@@ -148,8 +169,12 @@ def _rank_points(spec: Normalisation, higher: bool, transform: str, present: Seq
     return lambda x, figure: Scaled(points - step * (competition_rank(x, present, higher) - 1))
 
 
-def _target_ratio(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-                  ) -> Normaliser:
+def _target_ratio(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     assert spec.scale is not None
     scale, floor, cap = spec.scale, spec.floor, spec.cap
 
@@ -170,8 +195,12 @@ def _target_ratio(spec: Normalisation, higher: bool, transform: str, present: Se
     return normalise
 
 
-def _raw(spec: Normalisation, higher: bool, transform: str, present: Sequence[float],
-         ) -> Normaliser:
+def _raw(
+    spec: Normalisation,
+    higher: bool,
+    transform: str,
+    present: Sequence[float],
+) -> Normaliser:
     if higher:
         return lambda x, figure: Scaled(x)
     return lambda x, figure: Scaled(-x)

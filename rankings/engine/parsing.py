@@ -36,13 +36,28 @@ from .validation import SpecReader, at, choices
 MAX_ROUND = 12  # beyond this, decimal rounding of a float's repr is meaningless
 
 TOP_KEYS = (
-    "code", "name", "name_en", "group", "description", "score", "flags", "defaults", "nodes",
+    "code",
+    "name",
+    "name_en",
+    "group",
+    "description",
+    "score",
+    "flags",
+    "defaults",
+    "nodes",
 )
 SCORE_KEYS = ("aggregation", "round", "order", "tie_break", "min_coverage", "reasons")
 FLAG_KEYS = ("name", "position", "count")
 DEFAULT_KEYS = ("normalisation", "missing", "cap", "input", "transform")
 LEAF_KEYS = (
-    "indicator", "name", "weight", "direction", "input", "transform", "normalisation", "cap",
+    "indicator",
+    "name",
+    "weight",
+    "direction",
+    "input",
+    "transform",
+    "normalisation",
+    "cap",
     "missing",
 )
 DIMENSION_KEYS = ("code", "name", "weight", "aggregation", "nodes")
@@ -96,8 +111,16 @@ class _MethodologyReader(SpecReader):
         flags = self.flags(top.get("flags", []), "flags")
         if code is None or name is None or score is None:
             return None
-        return Methodology(code=code, name=name, name_en=name_en, group=group,
-                           description=description, score=score, flags=flags, nodes=nodes)
+        return Methodology(
+            code=code,
+            name=name,
+            name_en=name_en,
+            group=group,
+            description=description,
+            score=score,
+            flags=flags,
+            nodes=nodes,
+        )
 
     def score(self, value: Any, path: str, nodes: tuple[Node, ...]) -> ScoreRule | None:
         table = self.table(value, path, SCORE_KEYS)
@@ -114,8 +137,10 @@ class _MethodologyReader(SpecReader):
             else:
                 tie_break.append(item)
         return ScoreRule(
-            aggregation=self.choice(table, "aggregation", path, AGGREGATIONS, "weighted_sum",
-                                    "aggregation") or "weighted_sum",
+            aggregation=self.choice(
+                table, "aggregation", path, AGGREGATIONS, "weighted_sum", "aggregation"
+            )
+            or "weighted_sum",
             round=self.integer(table, "round", path, default=None, lo=0, hi=MAX_ROUND),
             order=self.choice(table, "order", path, ORDERS, "highest_first", "order")
             or "highest_first",
@@ -149,23 +174,29 @@ class _MethodologyReader(SpecReader):
     def defaults(self, value: Any, path: str) -> dict[str, Any]:
         """Parsed defaults for leaves; keys absent here fall back to the built-in defaults."""
         table = self.table(value, path, DEFAULT_KEYS)
-        parsed: dict[str, Any] = {"input": "value", "transform": "none", "missing": "average",
-                                  "cap": None, "normalisation": None,
-                                  "has_normalisation": False}
+        parsed: dict[str, Any] = {
+            "input": "value",
+            "transform": "none",
+            "missing": "average",
+            "cap": None,
+            "normalisation": None,
+            "has_normalisation": False,
+        }
         if table is None:
             return parsed
         parsed["input"] = self.choice(table, "input", path, INPUT_KINDS, "value", "input kind")
-        parsed["transform"] = self.choice(table, "transform", path, TRANSFORMS, "none",
-                                          "transform")
-        parsed["missing"] = self.choice(table, "missing", path, MISSING_POLICIES, "average",
-                                        "missing-value policy")
+        parsed["transform"] = self.choice(table, "transform", path, TRANSFORMS, "none", "transform")
+        parsed["missing"] = self.choice(
+            table, "missing", path, MISSING_POLICIES, "average", "missing-value policy"
+        )
         if "cap" in table:
             parsed["cap"] = self.cap(table["cap"], at(path, "cap"))
         if "normalisation" in table:
             # Remembered even when invalid, so leaves relying on it are not reported again.
             parsed["has_normalisation"] = True
-            parsed["normalisation"] = self.normalisation(table["normalisation"],
-                                                         at(path, "normalisation"))
+            parsed["normalisation"] = self.normalisation(
+                table["normalisation"], at(path, "normalisation")
+            )
         return parsed
 
     def nodes(self, value: Any, path: str, defaults: dict[str, Any]) -> tuple[Node, ...]:
@@ -201,8 +232,10 @@ class _MethodologyReader(SpecReader):
             self.claim_code(code, at(path, "code"))
         name = self.text(table, "name", path)
         weight = self.weight(table, path)
-        aggregation = self.choice(table, "aggregation", path, AGGREGATIONS, "weighted_mean",
-                                  "aggregation") or "weighted_mean"
+        aggregation = (
+            self.choice(table, "aggregation", path, AGGREGATIONS, "weighted_mean", "aggregation")
+            or "weighted_mean"
+        )
         nodes = self.nodes(table["nodes"], at(path, "nodes"), defaults)
         if code is None:
             return None
@@ -219,10 +252,12 @@ class _MethodologyReader(SpecReader):
         weight = self.weight(table, path)
         direction = self.choice(table, "direction", path, DIRECTIONS, None, "direction")
         input_kind = self.choice(table, "input", path, INPUT_KINDS, defaults["input"], "input kind")
-        transform = self.choice(table, "transform", path, TRANSFORMS, defaults["transform"],
-                                "transform")
-        missing = self.choice(table, "missing", path, MISSING_POLICIES, defaults["missing"],
-                              "missing-value policy")
+        transform = self.choice(
+            table, "transform", path, TRANSFORMS, defaults["transform"], "transform"
+        )
+        missing = self.choice(
+            table, "missing", path, MISSING_POLICIES, defaults["missing"], "missing-value policy"
+        )
         cap = self.cap(table["cap"], at(path, "cap")) if "cap" in table else defaults["cap"]
         where = at(path, "normalisation")
         if "normalisation" in table:
@@ -235,17 +270,26 @@ class _MethodologyReader(SpecReader):
             self.check_loggable(normalisation, where)
         if indicator is None or normalisation is None:
             return None
-        return Leaf(indicator=indicator, name=name, weight=weight, direction=direction,
-                    input=input_kind or "value", transform=transform or "none",
-                    normalisation=normalisation, cap=cap, missing=missing or "average")
+        return Leaf(
+            indicator=indicator,
+            name=name,
+            weight=weight,
+            direction=direction,
+            input=input_kind or "value",
+            transform=transform or "none",
+            normalisation=normalisation,
+            cap=cap,
+            missing=missing or "average",
+        )
 
     def check_loggable(self, normalisation: Normalisation, path: str) -> None:
         # Logged goalposts / targets must themselves be loggable.
         for key in ("min", "max", "target"):
             value = getattr(normalisation, key)
             if value is not None and value <= 0:
-                self.problem(at(path, key), f"must be greater than 0 with transform 'log', "
-                                             f"got {value:g}")
+                self.problem(
+                    at(path, key), f"must be greater than 0 with transform 'log', got {value:g}"
+                )
 
     def cap(self, value: Any, path: str) -> Cap | None:
         table = self.table(value, path, ("min", "max"))
@@ -270,9 +314,10 @@ class _MethodologyReader(SpecReader):
             self.problem(at(path, "method"), "required")
             return None
         if method not in NORMALISATION_METHODS:
-            self.problem(at(path, "method"),
-                         f"unknown method {method!r} (expected one of "
-                         f"{choices(NORMALISATION_METHODS)})")
+            self.problem(
+                at(path, "method"),
+                f"unknown method {method!r} (expected one of {choices(NORMALISATION_METHODS)})",
+            )
             return None
         allowed = ("method", *NORMALISATION_PARAMETERS[method])
         table = self.table(value, path, allowed)

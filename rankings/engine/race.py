@@ -43,11 +43,16 @@ class _Scored:
     problem: NonPositiveInGeometricMean | None
 
 
-def _directions(methodology: Methodology, indicators: Mapping[str, IndicatorInfo],
-                ) -> dict[str, bool]:
+def _directions(
+    methodology: Methodology,
+    indicators: Mapping[str, IndicatorInfo],
+) -> dict[str, bool]:
     """Indicator code -> higher is better; the leaf's own direction overrides the indicator's."""
-    unknown = [leaf.indicator for leaf in methodology.leaves
-               if leaf.direction is None and leaf.indicator not in indicators]
+    unknown = [
+        leaf.indicator
+        for leaf in methodology.leaves
+        if leaf.direction is None and leaf.indicator not in indicators
+    ]
     if unknown:
         raise ValueError(f"no IndicatorInfo (so no direction) for: {', '.join(unknown)}")
     directions = {}
@@ -59,8 +64,9 @@ def _directions(methodology: Methodology, indicators: Mapping[str, IndicatorInfo
     return directions
 
 
-def _score_district(methodology: Methodology, root: Dimension, district: str,
-                    columns: Mapping[str, LeafColumn]) -> _Scored:
+def _score_district(
+    methodology: Methodology, root: Dimension, district: str, columns: Mapping[str, LeafColumn]
+) -> _Scored:
     outcomes = {code: column.outcomes[district] for code, column in columns.items()}
     values = {code: outcome.normalised for code, outcome in outcomes.items()}
     covered = coverage(root, {code: not outcome.missing for code, outcome in outcomes.items()})
@@ -81,48 +87,83 @@ def _score_district(methodology: Methodology, root: Dimension, district: str,
     if evaluated is not None and score is not None:
         attribution = attribute(evaluated)
         contributions = attribution.leaves
-        dimensions = {code: DimensionResult(score=dim_score,
-                                            contribution=attribution.dimensions.get(code))
-                      for code, dim_score in dimension_scores(evaluated).items()}
+        dimensions = {
+            code: DimensionResult(score=dim_score, contribution=attribution.dimensions.get(code))
+            for code, dim_score in dimension_scores(evaluated).items()
+        }
     else:
-        dimensions = {code: DimensionResult(score=None, contribution=None)
-                      for code in methodology.dimension_codes}
+        dimensions = {
+            code: DimensionResult(score=None, contribution=None)
+            for code in methodology.dimension_codes
+        }
     places = methodology.score.round
-    ranking_score = (round_half_away(score, places) if score is not None and places is not None
-                     else score)
+    ranking_score = (
+        round_half_away(score, places) if score is not None and places is not None else score
+    )
     threshold = methodology.score.min_coverage
-    eligible = score is not None and (threshold is None
-                                      or covered + COVERAGE_TOLERANCE >= threshold)
-    return _Scored(district=district, outcomes=outcomes, coverage=covered, score=score,
-                   ranking_score=ranking_score, weights=weights, contributions=contributions,
-                   dimensions=dimensions, eligible=eligible, problem=problem)
+    eligible = score is not None and (
+        threshold is None or covered + COVERAGE_TOLERANCE >= threshold
+    )
+    return _Scored(
+        district=district,
+        outcomes=outcomes,
+        coverage=covered,
+        score=score,
+        ranking_score=ranking_score,
+        weights=weights,
+        contributions=contributions,
+        dimensions=dimensions,
+        eligible=eligible,
+        problem=problem,
+    )
 
 
 def _unranked_reasons(methodology: Methodology, scored: _Scored) -> list[Reason]:
     if scored.problem is not None:
         leaves = set(methodology.indicator_codes)
-        return [Reason("non_positive_in_geometric_mean",
-                       {"node": scored.problem.node, "child": child, "value": value,
-                        "indicator": child if child in leaves else None})
-                for child, value in scored.problem.children]
+        return [
+            Reason(
+                "non_positive_in_geometric_mean",
+                {
+                    "node": scored.problem.node,
+                    "child": child,
+                    "value": value,
+                    "indicator": child if child in leaves else None,
+                },
+            )
+            for child, value in scored.problem.children
+        ]
     if not scored.eligible:
-        return [Reason("unranked_coverage", {"coverage": scored.coverage,
-                                             "threshold": methodology.score.min_coverage})]
+        return [
+            Reason(
+                "unranked_coverage",
+                {"coverage": scored.coverage, "threshold": methodology.score.min_coverage},
+            )
+        ]
     return []
 
 
-def _group_average(scored: Sequence[_Scored], ranked: set[str], codes: Sequence[str],
-                   ) -> dict[str, float]:
+def _group_average(
+    scored: Sequence[_Scored],
+    ranked: set[str],
+    codes: Sequence[str],
+) -> dict[str, float]:
     members = [s for s in scored if s.district in ranked]
     if not members:
         return {}
-    return {code: math.fsum(s.contributions[code] for s in members) / len(members)
-            for code in codes}
+    return {
+        code: math.fsum(s.contributions[code] for s in members) / len(members) for code in codes
+    }
 
 
-def run_race(methodology: Methodology, *, entrants: Sequence[str],
-             figures: Mapping[tuple[str, str], Figure], indicators: Mapping[str, IndicatorInfo],
-             previous: Mapping[str, PreviousStanding] | None = None) -> RaceResult:
+def run_race(
+    methodology: Methodology,
+    *,
+    entrants: Sequence[str],
+    figures: Mapping[tuple[str, str], Figure],
+    indicators: Mapping[str, IndicatorInfo],
+    previous: Mapping[str, PreviousStanding] | None = None,
+) -> RaceResult:
     """Score, rank and explain the entrants.
 
     figures are keyed (district code, indicator code); figures of non-entrants are ignored.
@@ -132,19 +173,30 @@ def run_race(methodology: Methodology, *, entrants: Sequence[str],
     leaves: tuple[Leaf, ...] = methodology.leaves
     codes = methodology.indicator_codes
     higher = _directions(methodology, indicators)
-    columns = {leaf.indicator: score_leaf(leaf, higher_is_better=higher[leaf.indicator],
-                                          entrants=districts, figures=figures)
-               for leaf in leaves}
+    columns = {
+        leaf.indicator: score_leaf(
+            leaf, higher_is_better=higher[leaf.indicator], entrants=districts, figures=figures
+        )
+        for leaf in leaves
+    }
     input_averages = {code: column.input_average for code, column in columns.items()}
     root = methodology.root
     scored = [_score_district(methodology, root, district, columns) for district in districts]
 
     rule = methodology.score
-    entries = [Entry(district=s.district, ranking_score=s.ranking_score,  # type: ignore[arg-type]
-                     tie_break=tuple(s.outcomes[code].normalised for code in rule.tie_break))
-               for s in scored if s.eligible]
-    placed = {p.district: p for p in competition_ranks(
-        entries, highest_first=rule.order == "highest_first")}
+    entries = [
+        Entry(
+            district=s.district,
+            ranking_score=s.ranking_score,  # type: ignore[arg-type]
+            tie_break=tuple(s.outcomes[code].normalised for code in rule.tie_break),
+        )
+        for s in scored
+        if s.eligible
+    ]
+    placed = {
+        p.district: p
+        for p in competition_ranks(entries, highest_first=rule.order == "highest_first")
+    }
     flags = assign_flags({d: p.rank for d, p in placed.items()}, methodology.flags)
     group_average = _group_average(scored, set(placed), codes)
     scale = "log" if methodology.score.aggregation == GEOMETRIC else "score"
@@ -160,29 +212,51 @@ def run_race(methodology: Methodology, *, entrants: Sequence[str],
             moving = movement_reason(rank, before, s.contributions, leaves, rule.reasons)
             reasons.extend([moving] if moving is not None else [])
         if s.contributions and group_average:
-            reasons.extend(strengths_and_weaknesses(leaves, s.contributions, group_average,
-                                                    s.outcomes, input_averages, rule.reasons))
+            reasons.extend(
+                strengths_and_weaknesses(
+                    leaves, s.contributions, group_average, s.outcomes, input_averages, rule.reasons
+                )
+            )
         reasons.extend(data_reasons(leaves, s.outcomes, input_averages))
-        standings.append(Standing(
-            district=s.district, score=s.score, ranking_score=s.ranking_score, rank=rank,
-            tied=place.tied if place is not None else False,
-            flags=flags.get(s.district, ()), rank_change=rank_change, movement=moved,
-            coverage=s.coverage,
-            indicators={code: _indicator_result(s, code) for code in codes},
-            dimensions=s.dimensions, contributions=s.contributions,
-            contribution_scale=scale, reasons=tuple(reasons),
-        ))
+        standings.append(
+            Standing(
+                district=s.district,
+                score=s.score,
+                ranking_score=s.ranking_score,
+                rank=rank,
+                tied=place.tied if place is not None else False,
+                flags=flags.get(s.district, ()),
+                rank_change=rank_change,
+                movement=moved,
+                coverage=s.coverage,
+                indicators={code: _indicator_result(s, code) for code in codes},
+                dimensions=s.dimensions,
+                contributions=s.contributions,
+                contribution_scale=scale,
+                reasons=tuple(reasons),
+            )
+        )
     standings.sort(key=lambda st: (st.rank is None, st.rank or 0, st.district))
-    return RaceResult(methodology=methodology.code, contribution_scale=scale,
-                      standings=tuple(standings), group_average_contributions=group_average,
-                      group_average_inputs=input_averages)
+    return RaceResult(
+        methodology=methodology.code,
+        contribution_scale=scale,
+        standings=tuple(standings),
+        group_average_contributions=group_average,
+        group_average_inputs=input_averages,
+    )
 
 
 def _indicator_result(scored: _Scored, code: str) -> IndicatorResult:
     outcome = scored.outcomes[code]
     return IndicatorResult(
-        value=outcome.value, input=outcome.input, normalised=outcome.normalised,
-        weight=scored.weights[code], contribution=scored.contributions.get(code),
-        rank=outcome.rank, imputed=outcome.imputed, capped=outcome.capped,
-        missing=outcome.missing, ref=outcome.ref,
+        value=outcome.value,
+        input=outcome.input,
+        normalised=outcome.normalised,
+        weight=scored.weights[code],
+        contribution=scored.contributions.get(code),
+        rank=outcome.rank,
+        imputed=outcome.imputed,
+        capped=outcome.capped,
+        missing=outcome.missing,
+        ref=outcome.ref,
     )

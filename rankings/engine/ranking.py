@@ -58,8 +58,10 @@ def competition_ranks(entries: Sequence[Entry], *, highest_first: bool) -> list[
     counts: dict[int, int] = {}
     for rank in ranks:
         counts[rank] = counts.get(rank, 0) + 1
-    return [Placed(district=entry.district, rank=rank, tied=counts[rank] > 1)
-            for (_, entry), rank in zip(keyed, ranks, strict=True)]
+    return [
+        Placed(district=entry.district, rank=rank, tied=counts[rank] > 1)
+        for (_, entry), rank in zip(keyed, ranks, strict=True)
+    ]
 
 
 def assign_flags(ranks: Mapping[str, int], rules: Sequence[FlagRule]) -> dict[str, tuple[str, ...]]:

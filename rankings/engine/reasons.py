@@ -36,8 +36,11 @@ def cite(leaf: Leaf, outcome: LeafOutcome, input_average: float | None) -> dict[
     }
 
 
-def data_reasons(leaves: Sequence[Leaf], outcomes: Mapping[str, LeafOutcome],
-                 input_averages: Mapping[str, float | None]) -> list[Reason]:
+def data_reasons(
+    leaves: Sequence[Leaf],
+    outcomes: Mapping[str, LeafOutcome],
+    input_averages: Mapping[str, float | None],
+) -> list[Reason]:
     """Missing, imputed, dropped, unloggable and capped figures, in tree order."""
     reasons: list[Reason] = []
     for leaf in leaves:
@@ -53,16 +56,27 @@ def data_reasons(leaves: Sequence[Leaf], outcomes: Mapping[str, LeafOutcome],
                 params["imputed_input"] = outcome.imputed_input
             reasons.append(Reason(kind[outcome.policy], params))
         if outcome.capped:
-            reasons.append(Reason("capped", {**cited, "raw": outcome.unclamped,
-                                             "capped": outcome.normalised,
-                                             "by": outcome.capped_by}))
+            reasons.append(
+                Reason(
+                    "capped",
+                    {
+                        **cited,
+                        "raw": outcome.unclamped,
+                        "capped": outcome.normalised,
+                        "by": outcome.capped_by,
+                    },
+                )
+            )
     return reasons
 
 
 def strengths_and_weaknesses(
-    leaves: Sequence[Leaf], contributions: Mapping[str, float],
-    group_average: Mapping[str, float], outcomes: Mapping[str, LeafOutcome],
-    input_averages: Mapping[str, float | None], count: int,
+    leaves: Sequence[Leaf],
+    contributions: Mapping[str, float],
+    group_average: Mapping[str, float],
+    outcomes: Mapping[str, LeafOutcome],
+    input_averages: Mapping[str, float | None],
+    count: int,
 ) -> list[Reason]:
     """The `count` indicators furthest above and below the ranked districts' average."""
     gaps = []
@@ -79,18 +93,27 @@ def strengths_and_weaknesses(
     for kind, chosen in (("strength", strengths), ("weakness", weaknesses)):
         for gap, _, leaf in chosen:
             code = leaf.indicator
-            reasons.append(Reason(kind, {
-                **cite(leaf, outcomes[code], input_averages[code]),
-                "contribution": contributions[code],
-                "group_average": group_average[code],
-                "gap": gap,
-            }))
+            reasons.append(
+                Reason(
+                    kind,
+                    {
+                        **cite(leaf, outcomes[code], input_averages[code]),
+                        "contribution": contributions[code],
+                        "group_average": group_average[code],
+                        "gap": gap,
+                    },
+                )
+            )
     return reasons
 
 
-def movement_reason(rank: int | None, previous: PreviousStanding | None,
-                    contributions: Mapping[str, float], leaves: Sequence[Leaf], count: int,
-                    ) -> Reason | None:
+def movement_reason(
+    rank: int | None,
+    previous: PreviousStanding | None,
+    contributions: Mapping[str, float],
+    leaves: Sequence[Leaf],
+    count: int,
+) -> Reason | None:
     """`rank_change` with its drivers, or `new` for a district without a previous rank.
 
     Only called when the caller supplied previous standings; an unranked district gets no
@@ -111,5 +134,7 @@ def movement_reason(rank: int | None, previous: PreviousStanding | None,
                 deltas.append((abs(delta), order, code, delta))
     deltas.sort(key=lambda d: (-d[0], d[1]))
     drivers = [{"indicator": code, "delta": delta} for _, _, code, delta in deltas[:count]]
-    return Reason("rank_change", {"previous_rank": previous.rank, "rank": rank,
-                                  "change": change, "drivers": drivers})
+    return Reason(
+        "rank_change",
+        {"previous_rank": previous.rank, "rank": rank, "change": change, "drivers": drivers},
+    )

@@ -41,12 +41,20 @@ class SpecReader:
             return None
         for key in value:
             if key not in allowed:
-                self.problem(at(path, str(key)),
-                             f"unknown key (expected one of {choices(allowed)})")
+                self.problem(
+                    at(path, str(key)), f"unknown key (expected one of {choices(allowed)})"
+                )
         return value
 
-    def text(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
-             slug: bool = False) -> str | None:
+    def text(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        slug: bool = False,
+    ) -> str | None:
         where = at(path, key)
         if key not in table:
             if required:
@@ -61,20 +69,36 @@ class SpecReader:
             return None
         return value
 
-    def choice(self, table: Mapping[str, Any], key: str, path: str, options: Sequence[str],
-               default: str | None, what: str = "value") -> str | None:
+    def choice(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        options: Sequence[str],
+        default: str | None,
+        what: str = "value",
+    ) -> str | None:
         if key not in table:
             return default
         value = table[key]
         if not isinstance(value, str) or value not in options:
-            self.problem(at(path, key),
-                         f"unknown {what} {value!r} (expected one of {choices(options)})")
+            self.problem(
+                at(path, key), f"unknown {what} {value!r} (expected one of {choices(options)})"
+            )
             return default
         return value
 
-    def number(self, table: Mapping[str, Any], key: str, path: str, *, default: float | None = None,
-               positive: bool = False, lo: float | None = None, hi: float | None = None,
-               ) -> float | None:
+    def number(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: float | None = None,
+        positive: bool = False,
+        lo: float | None = None,
+        hi: float | None = None,
+    ) -> float | None:
         if key not in table:
             return default
         value = table[key]
@@ -90,8 +114,16 @@ class SpecReader:
             return default
         return float(value)
 
-    def integer(self, table: Mapping[str, Any], key: str, path: str, *, default: int | None,
-                lo: int, hi: int | None = None) -> int | None:
+    def integer(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: int | None,
+        lo: int,
+        hi: int | None = None,
+    ) -> int | None:
         if key not in table:
             return default
         value = table[key]

@@ -116,7 +116,7 @@ def test_the_csv_export_downloads_and_parses(demo, page, live_server, sign_in):
         page.get_by_role("link", name="CSV").first.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = download.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
     assert "rank" in [h.lower() for h in header]
@@ -124,9 +124,7 @@ def test_the_csv_export_downloads_and_parses(demo, page, live_server, sign_in):
     assert any(CLERK_DISTRICT in row for row in body)
 
 
-def test_the_print_stylesheet_hides_navigation_for_a_clean_report(
-    demo, page, live_server, sign_in
-):
+def test_the_print_stylesheet_hides_navigation_for_a_clean_report(demo, page, live_server, sign_in):
     sign_in(page, "official")
     page.goto(leaderboard_url(live_server))
     page.emulate_media(media="print")

@@ -13,9 +13,7 @@ def published(db):
 def users(db, published):
     """One signed-in-able user per role; the clerk looks after the first district."""
     return {
-        role: user_with_role(
-            role, districts=[published.districts[0]] if role is Role.CLERK else ()
-        )
+        role: user_with_role(role, districts=[published.districts[0]] if role is Role.CLERK else ())
         for role in Role
     }
 

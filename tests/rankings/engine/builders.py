@@ -19,8 +19,12 @@ from rankings.engine import (
 def leaf(indicator: str, method: str = "raw", weight: float = 1, **options: Any) -> dict:
     """A leaf spec; `params` go into the normalisation table, the rest onto the leaf."""
     params = options.pop("params", {})
-    return {"indicator": indicator, "weight": weight,
-            "normalisation": {"method": method, **params}, **options}
+    return {
+        "indicator": indicator,
+        "weight": weight,
+        "normalisation": {"method": method, **params},
+        **options,
+    }
 
 
 def dimension(code: str, *nodes: dict, weight: float = 1, **options: Any) -> dict:
@@ -36,18 +40,30 @@ def methodology(*nodes: dict, flags: list[dict] | None = None, **score: Any) -> 
     return parse_methodology(spec)
 
 
-def race(method: Methodology, values: Mapping[str, Mapping[str, Any]], *,
-         lower: tuple[str, ...] = (), previous: Mapping[str, PreviousStanding] | None = None,
-         entrants: list[str] | None = None) -> RaceResult:
+def race(
+    method: Methodology,
+    values: Mapping[str, Mapping[str, Any]],
+    *,
+    lower: tuple[str, ...] = (),
+    previous: Mapping[str, PreviousStanding] | None = None,
+    entrants: list[str] | None = None,
+) -> RaceResult:
     """Run a race; values[district][indicator] is a number, None or a Figure."""
     figures = {}
     for district, by_indicator in values.items():
         for code, value in by_indicator.items():
             figures[(district, code)] = value if isinstance(value, Figure) else Figure(value)
-    indicators = {code: IndicatorInfo(code, "lower" if code in lower else "higher")
-                  for code in method.indicator_codes}
-    return run_race(method, entrants=entrants if entrants is not None else list(values),
-                    figures=figures, indicators=indicators, previous=previous)
+    indicators = {
+        code: IndicatorInfo(code, "lower" if code in lower else "higher")
+        for code in method.indicator_codes
+    }
+    return run_race(
+        method,
+        entrants=entrants if entrants is not None else list(values),
+        figures=figures,
+        indicators=indicators,
+        previous=previous,
+    )
 
 
 def normalised(result: RaceResult, indicator: str) -> dict[str, float | None]:

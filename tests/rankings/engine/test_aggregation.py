@@ -28,7 +28,8 @@ def test_geometric_mean_uses_weight_shares_as_exponents():
     # 4^(1/4) × 16^(3/4) = √2 × 8
     skewed = methodology(leaf("a"), leaf("b", weight=3), aggregation="geometric_mean")
     assert race(skewed, {"A": {"a": 4.0, "b": 16.0}}).standing("A").score == pytest.approx(
-        2 ** 0.5 * 8)
+        2**0.5 * 8
+    )
 
 
 def test_dimensions_default_to_weighted_mean_and_nest():
@@ -60,7 +61,8 @@ def test_effective_weights_are_products_of_weight_shares_along_the_path():
     )
     indicators = race(method, {"A": {"a": 1.0, "b": 1.0, "c": 1.0}}).standing("A").indicators
     assert {code: r.weight for code, r in indicators.items()} == pytest.approx(
-        {"a": 0.6 * 0.25, "b": 0.6 * 0.75, "c": 0.4})
+        {"a": 0.6 * 0.25, "b": 0.6 * 0.75, "c": 0.4}
+    )
 
 
 def test_a_non_positive_child_of_a_geometric_mean_leaves_the_district_unranked():
@@ -70,15 +72,18 @@ def test_a_non_positive_child_of_a_geometric_mean_leaves_the_district_unranked()
     assert (standing.score, standing.rank, standing.movement) == (None, None, "unranked")
     assert standing.contributions == {}
     assert reasons(result, "A", "non_positive_in_geometric_mean") == [
-        {"node": None, "child": "b", "value": 0.0, "indicator": "b"}]
+        {"node": None, "child": "b", "value": 0.0, "indicator": "b"}
+    ]
     assert result.standing("B").rank == 1
 
 
 def test_a_non_positive_dimension_inside_a_geometric_mean_names_the_dimension():
     method = methodology(
-        dimension("g", leaf("a"), leaf("b")), leaf("c"), aggregation="geometric_mean")
+        dimension("g", leaf("a"), leaf("b")), leaf("c"), aggregation="geometric_mean"
+    )
     result = race(method, {"A": {"a": -1.0, "b": 1.0, "c": 2.0}})
     assert reasons(result, "A", "non_positive_in_geometric_mean") == [
-        {"node": None, "child": "g", "value": 0.0, "indicator": None}]
+        {"node": None, "child": "g", "value": 0.0, "indicator": None}
+    ]
     # The weights of an unscored district are still reported.
     assert result.standing("A").indicators["c"].weight == pytest.approx(0.5)

@@ -32,11 +32,14 @@ def test_the_county_example_runs_with_flags_and_reasons():
     figures = {}
     for n, district in enumerate(districts):
         for code in method.indicator_codes:
-            figures[(district, code)] = Figure(value=100.0 + 3 * n + len(code), last_year=100.0,
-                                               target=150.0, year_share=0.75)
+            figures[(district, code)] = Figure(
+                value=100.0 + 3 * n + len(code), last_year=100.0, target=150.0, year_share=0.75
+            )
     del figures[("d7", "investment_attracted")]
-    infos = {code: IndicatorInfo(code, "lower" if code == "energy_intensity" else "higher")
-             for code in method.indicator_codes}
+    infos = {
+        code: IndicatorInfo(code, "lower" if code == "energy_intensity" else "higher")
+        for code in method.indicator_codes
+    }
     result = run_race(method, entrants=districts, figures=figures, indicators=infos)
     assert [s.rank for s in result.standings] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert [s.flags for s in result.standings] == [("red",)] * 3 + [()] * 2 + [("yellow",)] * 3

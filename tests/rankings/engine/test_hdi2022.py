@@ -29,11 +29,19 @@ def load_spec() -> dict:
 
 def run_hdi(spec: dict) -> RaceResult:
     rows = read_csv("inputs.csv")
-    figures = {(row["iso3"], code): Figure(float(row[f"{code}_2022"]),
-                                           ref={"iso3": row["iso3"], "column": f"{code}_2022"})
-               for row in rows for code in INDICATORS}
-    return run_race(parse_methodology(spec), entrants=[row["iso3"] for row in rows],
-                    figures=figures, indicators={c: IndicatorInfo(c) for c in INDICATORS})
+    figures = {
+        (row["iso3"], code): Figure(
+            float(row[f"{code}_2022"]), ref={"iso3": row["iso3"], "column": f"{code}_2022"}
+        )
+        for row in rows
+        for code in INDICATORS
+    }
+    return run_race(
+        parse_methodology(spec),
+        entrants=[row["iso3"] for row in rows],
+        figures=figures,
+        indicators={c: IndicatorInfo(c) for c in INDICATORS},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +60,20 @@ def test_all_193_countries_are_ranked(result):
 
 
 def test_every_published_hdi_value_is_reproduced_to_3_decimals(result, published):
-    wrong = {s.district: (s.ranking_score, published[s.district]["hdi_2022"])
-             for s in result.standings
-             if s.ranking_score != float(published[s.district]["hdi_2022"])}
+    wrong = {
+        s.district: (s.ranking_score, published[s.district]["hdi_2022"])
+        for s in result.standings
+        if s.ranking_score != float(published[s.district]["hdi_2022"])
+    }
     assert wrong == {}
 
 
 def test_every_published_rank_is_reproduced(result, published):
-    wrong = {s.district: (s.rank, published[s.district]["hdi_rank_2022"])
-             for s in result.standings if s.rank != int(published[s.district]["hdi_rank_2022"])}
+    wrong = {
+        s.district: (s.rank, published[s.district]["hdi_rank_2022"])
+        for s in result.standings
+        if s.rank != int(published[s.district]["hdi_rank_2022"])
+    }
     assert wrong == {}
 
 
@@ -73,7 +86,8 @@ def test_contributions_sum_to_the_log_of_each_hdi(result):
     for standing in result.standings:
         assert standing.contribution_scale == "log"
         assert sum(standing.contributions.values()) == pytest.approx(
-            math.log(standing.score), abs=1e-9)
+            math.log(standing.score), abs=1e-9
+        )
 
 
 def test_values_beyond_the_goalposts_are_clamped_and_reported(result):
@@ -88,6 +102,7 @@ def test_ranking_the_unrounded_hdi_would_get_ranks_wrong(published):
     spec = load_spec()
     del spec["score"]["round"]
     unrounded = run_hdi(spec)
-    wrong = [s for s in unrounded.standings
-             if s.rank != int(published[s.district]["hdi_rank_2022"])]
+    wrong = [
+        s for s in unrounded.standings if s.rank != int(published[s.district]["hdi_rank_2022"])
+    ]
     assert len(wrong) == 27

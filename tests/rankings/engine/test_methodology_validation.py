@@ -76,9 +76,14 @@ def test_a_valid_methodology_parses_into_a_tree_with_defaults_applied():
     growth, pollution = method.nodes
     assert isinstance(growth, Dimension) and growth.aggregation == "weighted_mean"
     gdp, revenue = growth.nodes
-    assert gdp == Leaf(indicator="gdp_growth", weight=20.0, input="growth",
-                       normalisation=Normalisation("goalposts", min=0.0, max=15.0, scale=1.0),
-                       cap=Cap(min=0.0, max=120.0), missing="average")
+    assert gdp == Leaf(
+        indicator="gdp_growth",
+        weight=20.0,
+        input="growth",
+        normalisation=Normalisation("goalposts", min=0.0, max=15.0, scale=1.0),
+        cap=Cap(min=0.0, max=120.0),
+        missing="average",
+    )
     # An empty cap table switches off the default cap.
     assert revenue.cap is None and revenue.normalisation == Normalisation("efficacy")
     (pm25,) = pollution.nodes
@@ -97,12 +102,16 @@ def test_to_dict_round_trips_through_parse_methodology():
 
 
 def test_normalisation_parameters_get_their_documented_defaults():
-    spec = {"code": "r", "name": "R", "nodes": [
-        {"indicator": "a", "normalisation": {"method": "rank_points"}},
-        {"indicator": "b", "normalisation": {"method": "rank_points", "mode": "proportional"}},
-        {"indicator": "c", "normalisation": {"method": "target_ratio"}},
-        {"indicator": "d", "normalisation": "minmax"},
-    ]}
+    spec = {
+        "code": "r",
+        "name": "R",
+        "nodes": [
+            {"indicator": "a", "normalisation": {"method": "rank_points"}},
+            {"indicator": "b", "normalisation": {"method": "rank_points", "mode": "proportional"}},
+            {"indicator": "c", "normalisation": {"method": "target_ratio"}},
+            {"indicator": "d", "normalisation": "minmax"},
+        ],
+    }
     a, b, c, d = parse_methodology(spec).nodes
     assert a.normalisation == Normalisation("rank_points", mode="step", points=100.0, step=1.0)
     assert b.normalisation == Normalisation("rank_points", mode="proportional", points=100.0)
@@ -115,7 +124,8 @@ def test_an_unknown_method_names_its_path_and_the_choices():
     spec["nodes"][1]["nodes"][0]["normalisation"] = {"method": "foo"}
     assert problems_of(spec) == (
         "nodes[1].nodes[0].normalisation.method: unknown method 'foo' (expected one of "
-        "'zscore', 'minmax', 'goalposts', 'efficacy', 'rank_points', 'target_ratio', 'raw')",)
+        "'zscore', 'minmax', 'goalposts', 'efficacy', 'rank_points', 'target_ratio', 'raw')",
+    )
 
 
 def test_every_problem_is_reported_at_once_with_its_path():
@@ -146,8 +156,7 @@ def test_every_problem_is_reported_at_once_with_its_path():
         "nodes[0].nodes[0].normalisation.max: required for method 'goalposts'",
         "nodes[0].nodes[0].cap: min (5) is greater than max (1)",
         "nodes[1].weight: expected a number, got 'heavy'",
-        "nodes[1].nodes[0].indicator: 'gdp_growth' is already used at "
-        "nodes[0].nodes[0].indicator",
+        "nodes[1].nodes[0].indicator: 'gdp_growth' is already used at nodes[0].nodes[0].indicator",
     }
 
 
@@ -163,42 +172,76 @@ def test_the_error_message_lists_every_problem():
     assert "- name: expected a non-empty string" in message
 
 
-@pytest.mark.parametrize(("change", "problem"), [
-    (lambda s: s.update(colour="red"), "colour: unknown key"),
-    (lambda s: s.update(nodes=[]), "nodes: needs at least one node"),
-    (lambda s: s.pop("nodes"), "nodes: required: at least one node"),
-    (lambda s: s["nodes"][0].update(nodes=[]), "nodes[0].nodes: needs at least one node"),
-    (lambda s: s["nodes"][0].update(indicator="x"),
-     "nodes[0]: a node has either 'indicator' (a leaf) or 'nodes' (a dimension)"),
-    (lambda s: s["nodes"][1].pop("nodes"),
-     "nodes[1]: a node needs 'indicator' (a leaf) or 'nodes' (a dimension)"),
-    (lambda s: s["nodes"][1]["nodes"][0].update(transform="log", normalisation={
-        "method": "goalposts", "min": 0, "max": 10}),
-     "nodes[1].nodes[0].normalisation.min: must be greater than 0 with transform 'log', got 0"),
-    (lambda s: s["nodes"][1]["nodes"][0].update(normalisation={
-        "method": "rank_points", "mode": "proportional", "step": 2}),
-     "nodes[1].nodes[0].normalisation.step: only applies to mode 'step'"),
-    (lambda s: s["nodes"][1]["nodes"][0].update(normalisation={
-        "method": "target_ratio", "floor": 90, "cap": 80}),
-     "nodes[1].nodes[0].normalisation: floor (90) is greater than cap (80)"),
-    (lambda s: s["nodes"][0]["nodes"][0].update(direction="up"),
-     "nodes[0].nodes[0].direction: unknown direction 'up' (expected one of 'higher', 'lower')"),
-    (lambda s: s["nodes"][0]["nodes"][0].update(input="forecast"),
-     "nodes[0].nodes[0].input: unknown input kind 'forecast'"),
-    (lambda s: s["nodes"][0].update(aggregation="median"),
-     "nodes[0].aggregation: unknown aggregation 'median'"),
-    (lambda s: s["nodes"][0].update(code="pm25"),
-     "nodes[2].nodes[0].indicator: 'pm25' is already used at nodes[0].code"),
-    (lambda s: s["score"].update(min_coverage=1.5),
-     "score.min_coverage: must be between 0.0 and 1.0, got 1.5"),
-    (lambda s: s["flags"].append({"name": "red", "position": "bottom", "count": 0}),
-     "flags[1].count: must be at least 1, got 0"),
-    (lambda s: s["flags"].append({"name": "red", "position": "bottom", "count": 1}),
-     "flags[1].name: flag 'red' is defined twice"),
-    (lambda s: s["defaults"].pop("normalisation"),
-     "nodes[2].nodes[0].normalisation: required (set it on the leaf or in [defaults])"),
-    (lambda s: s["score"].update(reasons=True), "score.reasons: expected an integer, got True"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda s: s.update(colour="red"), "colour: unknown key"),
+        (lambda s: s.update(nodes=[]), "nodes: needs at least one node"),
+        (lambda s: s.pop("nodes"), "nodes: required: at least one node"),
+        (lambda s: s["nodes"][0].update(nodes=[]), "nodes[0].nodes: needs at least one node"),
+        (
+            lambda s: s["nodes"][0].update(indicator="x"),
+            "nodes[0]: a node has either 'indicator' (a leaf) or 'nodes' (a dimension)",
+        ),
+        (
+            lambda s: s["nodes"][1].pop("nodes"),
+            "nodes[1]: a node needs 'indicator' (a leaf) or 'nodes' (a dimension)",
+        ),
+        (
+            lambda s: s["nodes"][1]["nodes"][0].update(
+                transform="log", normalisation={"method": "goalposts", "min": 0, "max": 10}
+            ),
+            "nodes[1].nodes[0].normalisation.min: "
+            "must be greater than 0 with transform 'log', got 0",
+        ),
+        (
+            lambda s: s["nodes"][1]["nodes"][0].update(
+                normalisation={"method": "rank_points", "mode": "proportional", "step": 2}
+            ),
+            "nodes[1].nodes[0].normalisation.step: only applies to mode 'step'",
+        ),
+        (
+            lambda s: s["nodes"][1]["nodes"][0].update(
+                normalisation={"method": "target_ratio", "floor": 90, "cap": 80}
+            ),
+            "nodes[1].nodes[0].normalisation: floor (90) is greater than cap (80)",
+        ),
+        (
+            lambda s: s["nodes"][0]["nodes"][0].update(direction="up"),
+            "nodes[0].nodes[0].direction: "
+            "unknown direction 'up' (expected one of 'higher', 'lower')",
+        ),
+        (
+            lambda s: s["nodes"][0]["nodes"][0].update(input="forecast"),
+            "nodes[0].nodes[0].input: unknown input kind 'forecast'",
+        ),
+        (
+            lambda s: s["nodes"][0].update(aggregation="median"),
+            "nodes[0].aggregation: unknown aggregation 'median'",
+        ),
+        (
+            lambda s: s["nodes"][0].update(code="pm25"),
+            "nodes[2].nodes[0].indicator: 'pm25' is already used at nodes[0].code",
+        ),
+        (
+            lambda s: s["score"].update(min_coverage=1.5),
+            "score.min_coverage: must be between 0.0 and 1.0, got 1.5",
+        ),
+        (
+            lambda s: s["flags"].append({"name": "red", "position": "bottom", "count": 0}),
+            "flags[1].count: must be at least 1, got 0",
+        ),
+        (
+            lambda s: s["flags"].append({"name": "red", "position": "bottom", "count": 1}),
+            "flags[1].name: flag 'red' is defined twice",
+        ),
+        (
+            lambda s: s["defaults"].pop("normalisation"),
+            "nodes[2].nodes[0].normalisation: required (set it on the leaf or in [defaults])",
+        ),
+        (lambda s: s["score"].update(reasons=True), "score.reasons: expected an integer, got True"),
+    ],
+)
 def test_each_mistake_is_named_by_its_path(change, problem):
     spec = county()
     spec["nodes"].insert(1, {"code": "extra", "nodes": [{"indicator": "x2"}]})

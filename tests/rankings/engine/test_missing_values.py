@@ -15,8 +15,11 @@ def test_average_imputes_the_group_mean_of_present_inputs_before_normalising():
     # mean of 10 and 30 is 20: halfway between min and max
     assert (x.normalised, x.imputed, x.missing, x.input, x.rank) == (50.0, True, True, None, None)
     (imputed,) = reasons(result, "C", "imputed")
-    assert (imputed["indicator"], imputed["imputed_input"], imputed["cause"]) == ("x", 20.0,
-                                                                                 "no_value")
+    assert (imputed["indicator"], imputed["imputed_input"], imputed["cause"]) == (
+        "x",
+        20.0,
+        "no_value",
+    )
 
 
 def test_average_is_the_default_policy():
@@ -25,15 +28,18 @@ def test_average_is_the_default_policy():
 
 
 def test_imputation_under_log_takes_the_mean_of_the_logs():
-    result = race(methodology(leaf("x", "raw", transform="log")),
-                  {"A": {"x": 10.0}, "B": {"x": 1000.0}, "C": {"x": None}})
+    result = race(
+        methodology(leaf("x", "raw", transform="log")),
+        {"A": {"x": 10.0}, "B": {"x": 1000.0}, "C": {"x": None}},
+    )
     (imputed,) = reasons(result, "C", "imputed")
     assert imputed["imputed_input"] == pytest.approx(100.0)  # geometric mean
 
 
 def test_zero_counts_the_normalised_value_as_zero_and_ignores_the_cap():
-    result = race(methodology(leaf("x", "minmax", missing="zero", cap={"min": 10}), leaf("y")),
-                  GAPPY)
+    result = race(
+        methodology(leaf("x", "minmax", missing="zero", cap={"min": 10}), leaf("y")), GAPPY
+    )
     x = result.standing("C").indicators["x"]
     assert (x.normalised, x.imputed, x.missing) == (0.0, False, True)
     assert [p["indicator"] for p in reasons(result, "C", "missing_zero")] == ["x"]
@@ -77,8 +83,11 @@ def test_average_falls_back_to_reweight_when_nobody_has_the_figure():
 
 
 def test_target_ratio_imputes_the_mean_normalised_value_for_a_district_without_a_target():
-    values = {"A": {"x": Figure(50.0, target=100.0)}, "B": {"x": Figure(90.0, target=100.0)},
-              "C": {"x": Figure(70.0)}}
+    values = {
+        "A": {"x": Figure(50.0, target=100.0)},
+        "B": {"x": Figure(90.0, target=100.0)},
+        "C": {"x": Figure(70.0)},
+    }
     result = race(methodology(leaf("x", "target_ratio")), values)
     x = result.standing("C").indicators["x"]
     assert (x.normalised, x.imputed) == (pytest.approx(70.0), True)

@@ -31,9 +31,16 @@ def test_strengths_are_the_indicators_furthest_above_the_group_average_contribut
 def test_a_strength_cites_the_figure_behind_it():
     (first, _) = reasons(race(three_indicators(), VALUES), "A", "strength")
     assert first == {
-        "indicator": "a", "input_kind": "value",
-        "contribution": 100.0, "group_average": 50.0, "gap": 50.0,
-        "value": 10.0, "input": 10.0, "normalised": 100.0, "rank": 1, "input_average": 5.0,
+        "indicator": "a",
+        "input_kind": "value",
+        "contribution": 100.0,
+        "group_average": 50.0,
+        "gap": 50.0,
+        "value": 10.0,
+        "input": 10.0,
+        "normalised": 100.0,
+        "rank": 1,
+        "input_average": 5.0,
         "ref": {"id": 1},
     }
 
@@ -65,13 +72,19 @@ def test_rank_change_names_the_indicators_that_moved_the_way_the_rank_did():
     result = race(three_indicators(), VALUES, previous=previous)
     # A and B both score 200 (rank 1), C 100 (rank 3)
     assert reasons(result, "A", "rank_change") == [
-        {"previous_rank": 3, "rank": 1, "change": 2, "drivers": [{"indicator": "a",
-                                                                  "delta": 60.0}]}]
+        {"previous_rank": 3, "rank": 1, "change": 2, "drivers": [{"indicator": "a", "delta": 60.0}]}
+    ]
     assert reasons(result, "B", "rank_change") == [
-        {"previous_rank": 1, "rank": 1, "change": 0, "drivers": []}]
+        {"previous_rank": 1, "rank": 1, "change": 0, "drivers": []}
+    ]
     assert reasons(result, "C", "rank_change") == [
-        {"previous_rank": 2, "rank": 3, "change": -1, "drivers": [{"indicator": "c",
-                                                                   "delta": -50.0}]}]
+        {
+            "previous_rank": 2,
+            "rank": 3,
+            "change": -1,
+            "drivers": [{"indicator": "c", "delta": -50.0}],
+        }
+    ]
 
 
 def test_a_district_without_a_previous_standing_is_new():
@@ -90,16 +103,26 @@ def test_an_unranked_district_leads_with_why_it_is_unranked():
 
 
 def test_data_reasons_follow_tree_order_and_cite_the_reference():
-    values = {"A": {"a": Figure(None, ref={"id": 7}), "b": 50.0},
-              "B": {"a": 1.0, "b": Figure(200.0, ref={"id": 8})}}
-    method = methodology(leaf("a", missing="zero"),
-                         leaf("b", "goalposts", params={"min": 0, "max": 100}))
+    values = {
+        "A": {"a": Figure(None, ref={"id": 7}), "b": 50.0},
+        "B": {"a": 1.0, "b": Figure(200.0, ref={"id": 8})},
+    }
+    method = methodology(
+        leaf("a", missing="zero"), leaf("b", "goalposts", params={"min": 0, "max": 100})
+    )
     result = race(method, values)
-    assert [(r.kind, r.params["ref"]) for r in result.standing("A").reasons
-            if r.kind in ("missing_zero", "capped")] == [("missing_zero", {"id": 7})]
+    assert [
+        (r.kind, r.params["ref"])
+        for r in result.standing("A").reasons
+        if r.kind in ("missing_zero", "capped")
+    ] == [("missing_zero", {"id": 7})]
     (capped,) = reasons(result, "B", "capped")
     assert (capped["raw"], capped["capped"], capped["by"], capped["ref"]) == (
-        2.0, 1.0, "goalposts", {"id": 8})
+        2.0,
+        1.0,
+        "goalposts",
+        {"id": 8},
+    )
 
 
 def test_the_result_converts_to_plain_json():
@@ -108,10 +131,28 @@ def test_the_result_converts_to_plain_json():
     data = json.loads(json.dumps(result.to_dict()))
     assert data["methodology"] == "test-race"
     first = data["standings"][0]
-    assert set(first) >= {"district", "score", "ranking_score", "rank", "tied", "flags",
-                          "rank_change", "movement", "coverage", "indicators", "contributions",
-                          "contribution_scale", "reasons"}
+    assert set(first) >= {
+        "district",
+        "score",
+        "ranking_score",
+        "rank",
+        "tied",
+        "flags",
+        "rank_change",
+        "movement",
+        "coverage",
+        "indicators",
+        "contributions",
+        "contribution_scale",
+        "reasons",
+    }
     assert first["indicators"]["a"]["ref"] == {"id": 1}
-    assert first["reasons"][0] == {"kind": "rank_change", "params": {
-        "previous_rank": 2, "rank": 1, "change": 1, "drivers": [{"indicator": "a",
-                                                                 "delta": 99.0}]}}
+    assert first["reasons"][0] == {
+        "kind": "rank_change",
+        "params": {
+            "previous_rank": 2,
+            "rank": 1,
+            "change": 1,
+            "drivers": [{"indicator": "a", "delta": 99.0}],
+        },
+    }

@@ -17,7 +17,7 @@ from districts.periods import Period, PeriodError
 from rankings.methodology_text import spec_leaves
 from rankings.models import MethodologyVersion, Publication, Race, Standing
 from rankings.reasons_text import ReasonRenderer
-from rankings.services.publishing import RacePreview, race_compute
+from rankings.services.publishing import race_compute, standing_rows
 
 # How many districts the home page shows at each end of a leaderboard and among the movers.
 HOME_SHOWN = 3
@@ -233,35 +233,11 @@ def leaderboard_preview(*, race: Race, period: Period) -> Leaderboard:
         period=period,
         methodology=preview.version,
         indicators=_indicators_in_order(preview.version.spec),
-        standings=_preview_rows(preview),
+        standings=standing_rows(preview=preview),
         kinds=sorted({d.kind for d in preview.inputs.districts.values()}),
         periods=race_periods_published(race=race),
         is_preview=True,
     )
-
-
-def _preview_rows(preview: RacePreview) -> list[Standing]:
-    rows = []
-    for standing in preview.result.standings:
-        data = standing.to_dict()
-        rows.append(
-            # Never saved: a preview only borrows the shape of a published standing.
-            Standing(
-                district=preview.inputs.districts[standing.district],
-                rank=standing.rank,
-                tied=standing.tied,
-                score=standing.score,
-                ranking_score=standing.ranking_score,
-                coverage=standing.coverage,
-                flags=list(standing.flags),
-                rank_change=standing.rank_change,
-                movement=standing.movement,
-                contributions=data["contributions"],
-                indicators=data["indicators"],
-                reasons=data["reasons"],
-            )
-        )
-    return rows
 
 
 def period_latest_with_values(*, race: Race) -> Period | None:

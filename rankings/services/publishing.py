@@ -127,11 +127,14 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
         published_by=user,
         supersedes=current,
     )
-    Standing.objects.bulk_create(_standing_rows(publication=publication, preview=preview))
+    Standing.objects.bulk_create(standing_rows(preview=preview, publication=publication))
     return PublishResult(publication, True, current)
 
 
-def _standing_rows(*, publication: Publication, preview: RacePreview) -> list[Standing]:
+def standing_rows(
+    *, preview: RacePreview, publication: Publication | None = None
+) -> list[Standing]:
+    """The engine's standings as Standing rows: saved when published, shown as a preview."""
     rows = []
     for standing in preview.result.standings:
         data = standing.to_dict()

@@ -59,6 +59,29 @@ class ValueAdmin(admin.ModelAdmin):
     autocomplete_fields = ["district", "indicator"]
     readonly_fields = ["entered_by", "entered_at"]
 
+    @staticmethod
+    def _limited_to_own_districts(request) -> bool:
+        # Clerks enter figures for the districts they look after; the bureau sees them all.
+        user = request.user
+        return not (user.is_superuser or user.has_perm("rankings.add_publication"))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._limited_to_own_districts(request):
+            queryset = queryset.filter(district__clerks=request.user)
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district" and self._limited_to_own_districts(request):
+            kwargs["queryset"] = District.objects.filter(clerks=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        # The autocomplete widget would offer every district; clerks get a plain choice list.
+        if self._limited_to_own_districts(request):
+            return ["indicator"]
+        return super().get_autocomplete_fields(request)
+
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)

@@ -1,0 +1,79 @@
+"""Data entry in the admin: clerks see and enter only their own districts' values."""
+
+import pytest
+from django.urls import reverse
+
+from districts.models import Value
+from rankings.roles import Role
+from tests.builders import user_with_role
+from tests.factories import DistrictFactory, IndicatorFactory, ValueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    own, other = DistrictFactory(), DistrictFactory()
+    indicator = IndicatorFactory()
+    return {
+        "own": own,
+        "other": other,
+        "indicator": indicator,
+        "own_value": ValueFactory(district=own, indicator=indicator),
+        "other_value": ValueFactory(district=other, indicator=indicator),
+        "clerk": user_with_role(Role.CLERK, districts=[own]),
+        "reviewer": user_with_role(Role.REVIEWER),
+    }
+
+
+def test_a_clerk_lists_only_the_values_of_their_own_districts(client, scene):
+    client.force_login(scene["clerk"])
+    response = client.get(reverse("admin:districts_value_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [scene["own_value"]]
+
+
+def test_a_clerk_cannot_open_another_districts_value(client, scene):
+    client.force_login(scene["clerk"])
+    url = reverse("admin:districts_value_change", args=[scene["other_value"].pk])
+    assert client.get(url).status_code == 302  # the admin redirects a missing object home
+
+
+def test_a_clerk_cannot_enter_a_value_for_another_district(client, scene):
+    client.force_login(scene["clerk"])
+    response = client.post(
+        reverse("admin:districts_value_add"),
+        {
+            "district": scene["other"].pk,
+            "indicator": scene["indicator"].pk,
+            "period": "2025Q2",
+            "value": "3.5",
+            "status": "approved",
+        },
+    )
+    assert response.status_code == 200  # the form is shown again with an error
+    assert "district" in response.context["adminform"].form.errors
+    assert not Value.objects.filter(period="2025Q2").exists()
+
+
+def test_a_clerk_enters_a_value_for_their_district_and_is_recorded_as_its_author(client, scene):
+    client.force_login(scene["clerk"])
+    response = client.post(
+        reverse("admin:districts_value_add"),
+        {
+            "district": scene["own"].pk,
+            "indicator": scene["indicator"].pk,
+            "period": "2025q2",
+            "value": "3.5",
+            "status": "approved",
+        },
+    )
+    assert response.status_code == 302
+    value = Value.objects.get(period="2025Q2")
+    assert value.entered_by == scene["clerk"]
+
+
+def test_the_bureau_sees_every_districts_values(client, scene):
+    client.force_login(scene["reviewer"])
+    response = client.get(reverse("admin:districts_value_changelist"))
+    assert set(response.context["cl"].queryset) == {scene["own_value"], scene["other_value"]}

@@ -15,6 +15,15 @@ from django.utils.translation import ngettext
 from districts.models import Indicator
 
 
+def with_unit(figure: str, unit: str) -> str:
+    """'8.6 %' reads oddly in either language: % and Chinese units follow without a space."""
+    if not unit or not figure:
+        return figure
+    if unit.startswith("%") or "\u4e00" <= unit[0] <= "\u9fff":
+        return f"{figure}{unit}"
+    return f"{figure} {unit}"
+
+
 def format_number(number: float | None, decimals: int = 2) -> str:
     if number is None:
         return "—"
@@ -45,9 +54,9 @@ class ReasonRenderer:
         indicator = self.indicators.get(code)
         unit = indicator.unit if indicator else ""
         if ref.get("value") is not None:
-            return f"{ref['value']} {unit}".strip()
+            return with_unit(str(ref["value"]), unit)
         decimals = indicator.decimals if indicator else 2
-        return f"{format_number(params.get('value'), decimals)} {unit}".strip()
+        return with_unit(format_number(params.get("value"), decimals), unit)
 
     def render(self, reason: Mapping[str, Any]) -> str:
         kind = reason.get("kind", "")

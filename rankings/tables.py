@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Indicator
 from rankings.models import Standing
-from rankings.reasons_text import ReasonRenderer, format_number
+from rankings.reasons_text import ReasonRenderer, format_number, with_unit
 from rankings.templatetags.saima import flag_badges, movement, rank_label
 
 NUMBER_ATTRS = {"th": {"class": "number", "scope": "col"}, "td": {"class": "number"}}
@@ -45,7 +45,7 @@ def indicator_value_text(standing: Standing, indicator: Indicator) -> str:
         text = format_number(detail["value"], indicator.decimals)
     else:
         return "—"
-    return f"{text} {indicator.unit}".strip()
+    return with_unit(text, indicator.unit)
 
 
 def indicator_points(standing: Standing, code: str) -> float | None:

@@ -19,7 +19,7 @@ from districts.models import Direction, District, Indicator
 from districts.periods import Period, PeriodError
 from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
 from rankings.models import Comment, Publication, Race, Standing
-from rankings.reasons_text import ReasonRenderer
+from rankings.reasons_text import ReasonRenderer, with_unit
 from rankings.roles import role_label
 
 
@@ -91,7 +91,7 @@ def citation_from_ref(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citat
     return Citation(
         value_id=ref.get("value_id"),
         period=ref.get("period") or "",
-        figure=f"{ref.get('value') or ''} {unit}".strip(),
+        figure=with_unit(str(ref.get("value") or ""), unit),
         entered_by=ref.get("entered_by"),
         entered_at=entered_at,
     )

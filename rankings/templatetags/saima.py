@@ -5,7 +5,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rankings.reasons_text import with_unit as _with_unit
+
 register = template.Library()
+
+
+@register.filter
+def with_unit(figure, unit):
+    return _with_unit(str(figure), unit or "")
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from districts.models import Indicator
-from rankings.reasons_text import ReasonRenderer
+from rankings.reasons_text import ReasonRenderer, with_unit
 
 GDP = Indicator(
     code="gdp_growth", name="地区生产总值增速", name_en="GDP growth", unit="%", decimals=1
@@ -41,7 +41,7 @@ def test_a_strength_cites_the_figure_as_entered_its_period_rank_and_gap(renderer
     with translation.override("en"):
         text = renderer.render(strength())
     assert text.startswith("GDP growth lifts the score")
-    for fragment in ("6.5 %", "2025Q1", "rank 2", "18.00", "14.25", "+3.75"):
+    for fragment in ("6.5%", "2025Q1", "rank 2", "18.00", "14.25", "+3.75"):
         assert fragment in text
 
 
@@ -126,4 +126,17 @@ def test_a_reason_on_a_derived_input_cites_the_figure_and_the_input(
 ):
     with translation.override("en"):
         text = renderer.render(strength(input_kind=input_kind, input=number))
-    assert "6.5 %" in text and fragment in text
+    assert "6.5%" in text and fragment in text
+
+
+@pytest.mark.parametrize(
+    ("figure", "unit", "shown"),
+    [
+        ("8.6", "%", "8.6%"),
+        ("67.95", "亿元", "67.95亿元"),
+        ("12", "years", "12 years"),
+        ("5", "", "5"),
+    ],
+)
+def test_units_follow_percent_and_chinese_units_without_a_space(figure, unit, shown):
+    assert with_unit(figure, unit) == shown

@@ -165,9 +165,9 @@ def test_the_indicator_table_shows_value_rank_group_average_and_best(client_for,
 
     row = table_row(html, f">{indicator.name_en}</a>")
     own = values.get(district=district).value
-    assert f"{own.normalize():f} %" in row
+    assert f"{own.normalize():f}%" in row
     assert f'<td class="number">{standing.indicators[indicator.code]["rank"]}</td>' in row
-    assert f"{fmean(float(v.value) for v in values):.1f} %" in row
+    assert f"{fmean(float(v.value) for v in values):.1f}%" in row
     assert best.district.name_en in row
     assert f"{standing.indicators[indicator.code]['contribution']:,.2f}" in row
     assert reverse("indicator", args=[indicator.code]) in row

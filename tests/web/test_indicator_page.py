@@ -125,7 +125,7 @@ def test_each_row_has_a_bar_with_its_number_beside_it(client_for, published):
 
     assert html.count('<span class="bar-track"') == len(values) + 1  # and the average
     assert 'style="width: 100.0%"' in html
-    assert f'<span class="bar-value">{widest.value:,.1f} %</span>' in html
+    assert f'<span class="bar-value">{widest.value:,.1f}%</span>' in html
 
 
 def test_targets_show_completion_against_the_year_elapsed(client_for, published):

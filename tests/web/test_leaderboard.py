@@ -10,7 +10,7 @@ from django.urls import reverse
 from districts.decimals import format_decimal
 from districts.models import DistrictKind, Value
 from rankings.models import Standing
-from rankings.reasons_text import ReasonRenderer
+from rankings.reasons_text import ReasonRenderer, with_unit
 from rankings.roles import Role
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
@@ -125,7 +125,7 @@ def test_an_unknown_kind_leaves_the_table_unfiltered(client_for, published):
 def test_show_values_switches_to_the_entered_values_with_units(client_for, published):
     html = client_for(Role.VIEWER).get(board_url(published, show="values")).content.decode()
     for value in Value.objects.filter(period=published.latest_period.code):
-        assert f"{format_decimal(value.value)} {value.indicator.unit}" in html
+        assert with_unit(format_decimal(value.value), value.indicator.unit) in html
     assert "Show points" in html
 
 

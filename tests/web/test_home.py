@@ -108,3 +108,9 @@ def test_home_queries_do_not_grow_with_districts_or_periods(
     with django_assert_max_num_queries(MAX_QUERIES):
         big = _count_queries(client, reverse("home"))
     assert big == small, (small, big)
+
+
+def test_every_district_named_on_the_home_page_links_to_its_district_page(client_for, published):
+    html = client_for(Role.VIEWER).get(reverse("home")).content.decode()
+    leader = published.publications[-1].standings.get(rank=1).district
+    assert reverse("district", args=[leader.code]) + f"?race={published.race.code}" in html

@@ -58,6 +58,7 @@ test: messages chromium
 
 bench: messages
 	$(PY) -m rankings.engine.bench
+	$(PY) bench/pages.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

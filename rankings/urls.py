@@ -25,6 +25,11 @@ urlpatterns = [
         leaderboard.leaderboard_export,
         name="leaderboard-export",
     ),
+    path(
+        "races/<slug:race>/<str:period>/publish/",
+        leaderboard.leaderboard_publish,
+        name="leaderboard-publish",
+    ),
     path("races/<slug:race>/<str:period>/comments/", comments.race_comments, name="race-comments"),
     path("comments/", comments.comment_list, name="comment-list"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),

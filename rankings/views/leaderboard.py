@@ -1,9 +1,12 @@
 """A race's leaderboard for one period: the table, its exports, and unpublished previews."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from districts.periods import Period, PeriodError
@@ -17,6 +20,7 @@ from rankings.selectors.leaderboards import (
     publication_latest,
     race_find,
 )
+from rankings.services.publishing import standings_publish
 from rankings.services.races import RaceConfigurationError
 from rankings.tables import LeaderboardTable
 from rankings.views.access import can_preview, reader_required
@@ -103,6 +107,7 @@ def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
         "filters": filters,
         "show_values": request.GET.get("show") == "values",
         "can_preview": previewer,
+        "can_publish": previewer,
     }
     return render(request, "rankings/leaderboard.html", context)
 
@@ -121,3 +126,30 @@ def leaderboard_export(
     if file_format == "csv":
         return csv_response(board, standings)
     return xlsx_response(board, standings)
+
+
+@require_POST
+@reader_required
+def leaderboard_publish(request: HttpRequest, race: str, period: str) -> HttpResponse:
+    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    if not request.user.has_perm("rankings.add_publication"):
+        raise PermissionDenied
+    try:
+        result = standings_publish(race=race_obj, period=period_obj, user=request.user)
+    except RaceConfigurationError as error:
+        messages.error(request, "; ".join(error.problems))
+        return redirect(_preview_url(race_obj, period_obj))
+    revision = result.publication.revision
+    if not result.created:
+        messages.info(
+            request, _("Nothing changed since revision %(n)d; it stays current.") % {"n": revision}
+        )
+    elif result.superseded:
+        messages.success(
+            request,
+            _("Published revision %(n)d; revision %(old)d is superseded.")
+            % {"n": revision, "old": result.superseded.revision},
+        )
+    else:
+        messages.success(request, _("Published revision %(n)d.") % {"n": revision})
+    return redirect("leaderboard", race=race_obj.code, period=period_obj.code)

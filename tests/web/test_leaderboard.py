@@ -240,3 +240,45 @@ def test_an_unpublished_race_leads_reviewers_to_a_preview_and_others_nowhere(cli
     response = client_for(Role.REVIEWER).get(url)
     assert response.status_code == 302
     assert response["Location"] == reverse("leaderboard", args=["fresh", "2025Q2"]) + "?preview=1"
+
+
+def test_a_reviewer_publishes_a_preview_from_the_page(client_for, published):
+    value = Value.objects.filter(period=published.latest_period.code).first()
+    value.value += 5
+    value.save()
+    client = client_for(Role.REVIEWER)
+    url = reverse("leaderboard-publish", args=[published.race.code, published.latest_period.code])
+    preview = client.get(board_url(published, preview="1")).content.decode()
+    assert url in preview
+
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == board_url(published)
+    assert "Published revision 2; revision 1 is superseded." in response.content.decode()
+    current = published.race.publications.get(
+        period=published.latest_period.code, superseded_at=None
+    )
+    assert current.revision == 2
+
+
+def test_publishing_unchanged_values_from_the_page_keeps_the_current_revision(
+    client_for, published
+):
+    url = reverse("leaderboard-publish", args=[published.race.code, published.latest_period.code])
+    response = client_for(Role.ADMINISTRATOR).post(url, follow=True)
+    assert "stays current" in response.content.decode()
+    assert published.race.publications.filter(period=published.latest_period.code).count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.CLERK, Role.VIEWER])
+def test_only_the_bureau_publishes(client_for, published, role):
+    url = reverse("leaderboard-publish", args=[published.race.code, published.latest_period.code])
+    assert client_for(role).post(url).status_code == 403
+    assert client_for(role).get(url).status_code == 405
+
+
+def test_publishing_a_period_without_values_says_why_and_publishes_nothing(client_for, published):
+    url = reverse("leaderboard-publish", args=[published.race.code, "2031Q1"])
+    response = client_for(Role.REVIEWER).post(url, follow=True)
+    assert "nothing to publish" in response.content.decode()
+    assert not published.race.publications.filter(period="2031Q1").exists()

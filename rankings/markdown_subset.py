@@ -12,14 +12,22 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-class _EscapeRawHtml(markdown.Extension):
+class _CommentSubset(markdown.Extension):
+    """Raw HTML stays text; images and headings, outside the subset, stay as written."""
+
     def extendMarkdown(self, md):  # noqa: N802 (the markdown library's name)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Without these an image would vanish and a heading lose its paragraph.
+        md.inlinePatterns.deregister("image_link")
+        md.inlinePatterns.deregister("image_reference")
+        md.inlinePatterns.deregister("short_image_ref")
+        md.parser.blockprocessors.deregister("hashheader")
+        md.parser.blockprocessors.deregister("setextheader")
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=[_EscapeRawHtml(), "nl2br", "sane_lists"])
+    html = markdown.markdown(text, extensions=[_CommentSubset(), "nl2br", "sane_lists"])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

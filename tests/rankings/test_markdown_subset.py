@@ -92,3 +92,13 @@ def test_bold_italic_lists_links_and_quotes_are_kept():
 
 def test_a_single_line_break_is_kept():
     assert render_markdown("line one\nline two") == "<p>line one<br>\nline two</p>"
+
+
+def test_an_image_outside_the_subset_stays_as_written_rather_than_vanishing():
+    html = render_markdown("see ![chart](https://example.org/chart.png)")
+    assert "<img" not in html
+    assert "chart" in html
+
+
+def test_a_heading_outside_the_subset_stays_a_paragraph_of_text():
+    assert render_markdown("# Investment") == "<p># Investment</p>"

@@ -19,7 +19,9 @@ def _snapshot():
                 "district__code", "indicator__code", "period", "value", "target", "entered_at"
             )
         ),
-        "users": list(get_user_model().objects.values_list("username", "is_staff")),
+        "users": list(
+            get_user_model().objects.order_by("username").values_list("username", "is_staff")
+        ),
     }
 
 

@@ -1,13 +1,13 @@
 """python manage.py import_scores FILE [--dry-run] [--user USERNAME]"""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from districts.csv_io import read_csv_file
+from districts.management.csv_commands import CsvImportCommand
 from districts.services import VALUE_COLUMNS, VALUE_OPTIONAL_COLUMNS, values_import
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = (
         f"Create or update districts' values from a UTF-8 CSV file with the columns "
         f"{','.join(VALUE_COLUMNS)} (optional: {','.join(VALUE_OPTIONAL_COLUMNS)}). "
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file to import, or - for standard input")
+        super().add_arguments(parser)
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -30,16 +30,9 @@ class Command(BaseCommand):
             entered_by = user_model.objects.filter(**{user_model.USERNAME_FIELD: user}).first()
             if entered_by is None:
                 raise CommandError(f'there is no user "{user}"')
-        try:
-            table = read_csv_file(file)
-        except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}") from error
-        result = values_import(table=table, dry_run=dry_run, user=entered_by)
-        if not result.ok:
-            for problem in result.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(result.failure_summary())
         # A dry run is a preview, so it always lists the changes it would make.
-        for line in result.changes if dry_run or verbosity >= 2 else ():
-            self.stdout.write(line)
-        self.stdout.write(result.summary())
+        self.run_import(
+            file,
+            lambda table: values_import(table=table, dry_run=dry_run, user=entered_by),
+            list_changes=dry_run or verbosity >= 2,
+        )

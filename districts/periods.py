@@ -126,7 +126,3 @@ class Period:
     def same_period_last_year(self) -> Period:
         """The comparison base for year-on-year growth (2025Q1 -> 2024Q1)."""
         return Period(self.year - 1, self.kind, self.number)
-
-
-def parse_period(text: str) -> Period:
-    return Period.parse(text)

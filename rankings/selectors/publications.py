@@ -15,9 +15,8 @@ def publication_current(*, race: Race, period: Period) -> Publication | None:
     )
 
 
-def previous_standings(*, race: Race, period: Period) -> dict[str, PreviousStanding] | None:
-    """The standings of the race's current publication for the period before, if any."""
-    publication = publication_current(race=race, period=period.previous())
+def previous_standings(*, publication: Publication | None) -> dict[str, PreviousStanding] | None:
+    """A publication's standings as the engine's baseline for rank changes (None: no baseline)."""
     if publication is None:
         return None
     return {

@@ -50,7 +50,7 @@ def race_compute(*, race: Race, period: Period) -> RacePreview:
         entrants=inputs.entrants,
         figures=inputs.figures,
         indicators=inputs.indicator_infos,
-        previous=previous_standings(race=race, period=period),
+        previous=previous_standings(publication=previous_publication),
     )
     fingerprint = inputs_fingerprint(
         version=version, period=period, inputs=inputs, previous=previous_publication

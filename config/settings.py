@@ -45,11 +45,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "accounts",
     "districts",
     "rankings",
+    "comments",
+    "demo",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rankings.context_processors.saima",
+                "demo.context_processors.demo_banner",
             ],
         },
     },

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_bureau
 from districts.models import District, Group, Indicator, Value
 
 
@@ -62,8 +63,7 @@ class ValueAdmin(admin.ModelAdmin):
     @staticmethod
     def _limited_to_own_districts(request) -> bool:
         # Clerks enter figures for the districts they look after; the bureau sees them all.
-        user = request.user
-        return not (user.is_superuser or user.has_perm("rankings.add_publication"))
+        return not is_bureau(request.user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,9 +1,8 @@
 """Django admin for races and what they publish.
 
 A race's methodology is edited as the TOML text of its current version; saving a changed text
-adds a version through ``race_load``, so published versions are never altered. Publications,
-standings, comments and their audit trail are records, shown read-only: comments are removed
-through the site, which keeps the removal in the audit trail.
+adds a version through ``race_load``, so published versions are never altered. Publications
+and standings are records, shown read-only.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from rankings.methodology_files import (
     methodology_from_toml,
     methodology_to_toml,
 )
-from rankings.models import Comment, CommentEvent, MethodologyVersion, Publication, Race, Standing
+from rankings.models import MethodologyVersion, Publication, Race, Standing
 from rankings.services.races import RaceConfigurationError, methodology_validate, race_load
 
 # Race fields the methodology file owns: race_load writes them, so the admin only shows them.
@@ -198,37 +197,3 @@ class StandingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["publication__race", "publication__period", "movement"]
     list_select_related = ["publication__race", "district"]
     search_fields = ["district__code", "district__name", "district__name_en"]
-
-
-class CommentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = CommentEvent
-    fields = ["action", "actor", "at", "reason", "body"]
-    readonly_fields = fields
-    extra = 0
-
-
-@admin.register(Comment)
-class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "district",
-        "indicator",
-        "author",
-        "author_role",
-        "created_at",
-        "edited_at",
-        "removed_at",
-    ]
-    list_filter = ["race", "period", ("removed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["race", "district", "indicator", "author"]
-    search_fields = ["body", "author__username"]
-    inlines = [CommentEventInline]
-    exclude = ["body_html"]
-
-
-@admin.register(CommentEvent)
-class CommentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["comment", "action", "actor", "at", "reason"]
-    list_filter = ["action"]
-    list_select_related = ["comment__race", "actor"]
-    search_fields = ["body", "reason", "actor__username"]

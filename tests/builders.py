@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from accounts.roles import STAFF_ROLES, Role, ensure_roles
 from districts.models import District, Group, Indicator
 from districts.periods import Period
 from rankings.models import Publication, Race
-from rankings.roles import STAFF_ROLES, Role, ensure_roles
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
 from tests.factories import DistrictFactory, GroupFactory, IndicatorFactory, ValueFactory

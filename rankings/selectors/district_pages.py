@@ -14,13 +14,14 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import role_label
+from comments.models import Comment
 from districts.decimals import format_decimal
 from districts.models import Direction, District, Indicator
 from districts.periods import Period, PeriodError
 from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
-from rankings.models import Comment, Publication, Race, Standing
+from rankings.models import Publication, Race, Standing
 from rankings.reasons_text import ReasonRenderer, with_unit
-from rankings.roles import role_label
 
 
 class PageNotFound(Exception):

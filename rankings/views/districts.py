@@ -3,8 +3,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import reader_required
 from rankings.selectors.district_pages import PageNotFound, district_page_get
-from rankings.views.access import reader_required
 
 
 @reader_required

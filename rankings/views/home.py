@@ -3,9 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import reader_required
 from districts.periods import Period, PeriodError
 from rankings.selectors.leaderboards import home_overview
-from rankings.views.access import reader_required
 
 
 @reader_required

@@ -3,9 +3,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import reader_required
 from rankings.selectors.district_pages import PageNotFound
 from rankings.selectors.indicator_pages import indicator_page_get
-from rankings.views.access import reader_required
 
 
 @reader_required

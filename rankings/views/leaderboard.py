@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from accounts.access import may_preview, may_publish, reader_required
 from districts.periods import Period, PeriodError
 from rankings.exports import EXPORT_FORMATS, csv_response, xlsx_response
 from rankings.filters import StandingFilter
@@ -23,7 +24,6 @@ from rankings.selectors.leaderboards import (
 from rankings.services.publishing import standings_publish
 from rankings.services.races import RaceConfigurationError
 from rankings.tables import LeaderboardTable
-from rankings.views.access import can_preview, reader_required
 
 
 def _race_or_404(code: str) -> Race:
@@ -59,7 +59,7 @@ def race_latest(request: HttpRequest, race: str) -> HttpResponse:
     publication = publication_latest(race=race_obj)
     if publication is not None:
         return redirect("leaderboard", race=race_obj.code, period=publication.period)
-    if can_preview(request.user) and (period := period_latest_with_values(race=race_obj)):
+    if may_preview(request.user) and (period := period_latest_with_values(race=race_obj)):
         return redirect(_preview_url(race_obj, period))
     raise Http404("this race has not been published yet")
 
@@ -67,7 +67,7 @@ def race_latest(request: HttpRequest, race: str) -> HttpResponse:
 @reader_required
 def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
     race_obj, period_obj = _race_or_404(race), _period_or_404(period)
-    previewer = can_preview(request.user)
+    previewer = may_preview(request.user)
     if request.GET.get("preview"):
         if not previewer:
             raise PermissionDenied
@@ -132,7 +132,7 @@ def leaderboard_export(
 @reader_required
 def leaderboard_publish(request: HttpRequest, race: str, period: str) -> HttpResponse:
     race_obj, period_obj = _race_or_404(race), _period_or_404(period)
-    if not request.user.has_perm("rankings.add_publication"):
+    if not may_publish(request.user):
         raise PermissionDenied
     try:
         result = standings_publish(race=race_obj, period=period_obj, user=request.user)

@@ -3,9 +3,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import reader_required
 from rankings.methodology_text import methodology_describe
 from rankings.selectors.leaderboards import methodology_get, race_find
-from rankings.views.access import reader_required
 
 
 @reader_required

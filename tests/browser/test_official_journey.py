@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from rankings.models import Comment
+from comments.models import Comment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from districts.models import Value
-from rankings.roles import Role
 from tests.builders import user_with_role
 from tests.factories import DistrictFactory, IndicatorFactory, ValueFactory
 

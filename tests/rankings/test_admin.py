@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from rankings.methodology_files import methodology_from_toml, methodology_to_toml
-from rankings.models import Comment, CommentEvent, MethodologyVersion, Publication, Race, Standing
-from rankings.roles import Role
-from rankings.services.comments import comment_post, comment_remove
+from rankings.models import MethodologyVersion, Publication, Race, Standing
 from tests.builders import build_published_race, race_spec, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -176,29 +175,7 @@ def test_published_records_are_read_only(published, admin_client, model):
     assert model.objects.filter(pk=record.pk).exists()
 
 
-def test_comments_and_their_audit_trail_are_read_only_and_keep_removed_text(
-    published, admin_client, admin_user
-):
-    comment = comment_post(
-        author=user_with_role(Role.OFFICIAL),
-        race=published.race,
-        period=published.latest_period,
-        body="Removed remark.",
-    )
-    comment_remove(actor=admin_user, comment=comment, reason="Off topic")
-    event = CommentEvent.objects.get(action="removed")
-
-    for record in (comment, event):
-        page = admin_client.get(change_url(record))
-        assert page.status_code == 200
-        assert "Removed remark." in page.content.decode()
-        assert 'name="_save"' not in page.content.decode()
-        assert admin_client.post(change_url(record), {}).status_code == 403
-    assert admin_client.get(reverse("admin:rankings_comment_add")).status_code == 403
-    assert Comment.objects.filter(pk=comment.pk).exists()
-
-
-@pytest.mark.parametrize("model", [Race, MethodologyVersion, Publication, Standing, Comment])
+@pytest.mark.parametrize("model", [Race, MethodologyVersion, Publication, Standing])
 def test_the_admin_lists_open(published, admin_client, model):
     response = admin_client.get(reverse(f"admin:rankings_{model._meta.model_name}_changelist"))
 

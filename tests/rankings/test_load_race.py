@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from rankings.demo import DEMO_RACE_FILES
+from demo.city import DEMO_RACE_FILES
 from rankings.methodology_files import methodology_from_file, methodology_from_toml
 from rankings.models import MethodologyVersion, Race
 from tests.factories import GroupFactory, IndicatorFactory

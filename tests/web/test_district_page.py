@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
+from comments.services import comment_post, comment_remove, comment_respond
 from districts.models import Value
 from districts.periods import Period
 from rankings.models import Publication, Race
-from rankings.roles import Role
-from rankings.services.comments import comment_post, comment_remove, comment_respond
 from rankings.services.publishing import standings_publish
 from tests.builders import build_published_race, user_with_role
 from tests.factories import DistrictFactory, GroupFactory, ValueFactory

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from districts.models import Value
-from rankings.roles import Role
 from tests.builders import build_published_race, user_with_role
 from tests.factories import DistrictFactory, GroupFactory, ValueFactory
 

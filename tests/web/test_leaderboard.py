@@ -7,15 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from districts.decimals import format_decimal
 from districts.models import DistrictKind, Value
+from pages.templatetags.saima import movement, rank_label
 from rankings.models import Standing
 from rankings.reasons_text import ReasonRenderer, with_unit
-from rankings.roles import Role
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
 from rankings.tables import reason_headline
-from rankings.templatetags.saima import movement, rank_label
 from tests.builders import build_published_race, race_spec, user_with_role
 from tests.factories import DistrictFactory, GroupFactory, IndicatorFactory, ValueFactory
 
@@ -218,6 +218,7 @@ def test_leaderboard_queries_do_not_grow_with_districts_or_periods(
 ):
     small = build_published_race(districts=4, periods=2)
     client.force_login(user_with_role(Role.VIEWER))
+    client.get(reverse("home"))  # warm the caches of the first request
     counts = []
     for race in (small, build_published_race(districts=12, periods=4, code="big")):
         url = reverse("leaderboard", args=[race.race.code, race.latest_period.code])

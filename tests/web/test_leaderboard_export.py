@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from districts.models import DistrictKind, Value
-from rankings.roles import Role
 from rankings.services.publishing import standings_publish
 from tests.builders import build_published_race, user_with_role
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.roles import Role
 from rankings.methodology_text import (
     cap_text,
     flag_text,
@@ -11,7 +12,6 @@ from rankings.methodology_text import (
     normalisation_text,
     score_rules_text,
 )
-from rankings.roles import Role
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
 from tests.builders import race_spec

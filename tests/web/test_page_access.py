@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from rankings.roles import Role
-from rankings.services.comments import comment_post
+from accounts.roles import Role
+from comments.services import comment_post
 
 ALL_ROLES = list(Role)
 PUBLISHERS = [Role.ADMINISTRATOR, Role.REVIEWER]

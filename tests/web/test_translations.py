@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import deactivate, trans_real
 
-from rankings.roles import Role
+from accounts.roles import Role
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 

@@ -1,0 +1,100 @@
+"""Who may do what: every access rule of Saima, in one place.
+
+These are reads. Views call them to decide what to show and whether to answer 403;
+services call the same functions before they write, so a rule holds whatever page,
+command or request reaches it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+# How long the author of a comment may still correct it.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def may_read(user) -> bool:
+    """Every role reads published races; a signed-in user without a role reads nothing."""
+    return user.is_authenticated and user.has_perm("rankings.view_standing")
+
+
+def is_bureau(user) -> bool:
+    """The statistics bureau (reviewers) and administrators: they preview and publish."""
+    return user.is_authenticated and user.has_perm("rankings.add_publication")
+
+
+def may_preview(user) -> bool:
+    """Unpublished standings are for those who publish them."""
+    return is_bureau(user)
+
+
+def may_publish(user) -> bool:
+    return is_bureau(user)
+
+
+def clerk_district_ids(user) -> frozenset[int]:
+    """The districts a clerk looks after (none for anyone else)."""
+    if not user.is_authenticated:
+        return frozenset()
+    # Cached on the user object like Django's permission cache, so a page asking this for
+    # every comment it lists runs one query, not one per comment.
+    if not hasattr(user, "_saima_clerk_district_ids"):
+        user._saima_clerk_district_ids = frozenset(
+            user.clerk_districts.values_list("pk", flat=True)
+        )
+    return user._saima_clerk_district_ids
+
+
+def may_comment(user) -> bool:
+    """Officials and administrators write comments (点评) on published races."""
+    return user.is_authenticated and user.has_perm("comments.post_comment")
+
+
+def may_respond(user, comment) -> bool:
+    """Clerks answer comments about their own districts (and administrators may too)."""
+    if not user.is_authenticated or comment.district_id is None or comment.is_removed:
+        return False
+    if comment.parent_id is not None:
+        return False
+    if user.has_perm("comments.remove_comment"):
+        return True
+    if not user.has_perm("comments.respond_comment"):
+        return False
+    return comment.district_id in clerk_district_ids(user)
+
+
+def may_edit_comment(user, comment, *, now=None) -> bool:
+    """The author, within the edit window, of a comment still shown."""
+    now = now or timezone.now()
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_removed
+        and now - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+
+
+def may_remove_comment(user, comment) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("comments.remove_comment")
+        and not comment.is_removed
+    )
+
+
+def reader_required(view):
+    """A page for signed-in users with a Saima role (every role reads)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not may_read(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

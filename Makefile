@@ -4,25 +4,42 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+LOCK := requirements/lock.txt
+# The tools that install and lock, pinned so that every machine resolves alike.
+PIP_VERSION := 26.3
+PIP_TOOLS_VERSION := 7.6.2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv migrate demo static messages chromium run test bench lint format clean
+.PHONY: help venv lock migrate demo static messages chromium run test bench lint format clean
 
 help:
 	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make bench  - time the ranking engine and the main pages"
 	@echo "make lint   - ruff check"
+	@echo "make lock   - re-resolve $(LOCK) from pyproject.toml (after changing a dependency)"
 
-$(INSTALLED): pyproject.toml
+# Installs exactly the locked versions (hash-checked), then Saima itself without resolving again.
+$(INSTALLED): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Saima needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(INSTALLED)
 
 venv: $(INSTALLED)
+
+# Runtime and dev dependencies, every one pinned with its hashes; commit the result.
+# Index and find-links options are left out, so the file names no host and no local path.
+lock:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Saima needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION) pip-tools==$(PIP_TOOLS_VERSION)
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	  --allow-unsafe --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --no-emit-trusted-host --output-file $(LOCK) pyproject.toml
 
 messages: $(INSTALLED)
 	$(PY) manage.py compile_catalogues

@@ -17,7 +17,6 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import may_edit_comment, may_remove_comment, may_respond
-from accounts.roles import role_label
 from comments.models import Comment
 from districts.models import District, Indicator
 from districts.periods import Period
@@ -42,10 +41,6 @@ class CommentEntry:
     def author_name(self) -> str:
         author = self.comment.author
         return author.get_full_name() or author.get_username()
-
-    @property
-    def role_label(self) -> str:
-        return role_label(self.comment.author_role)
 
     @property
     def has_actions(self) -> bool:

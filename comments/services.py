@@ -38,7 +38,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _role_label(user) -> str:
+def _primary_role(user) -> str:
     roles = roles_of(user)
     for role in (Role.ADMINISTRATOR, Role.OFFICIAL, Role.REVIEWER, Role.CLERK, Role.VIEWER):
         if role in roles:
@@ -75,7 +75,7 @@ def comment_post(
         district=district,
         indicator=indicator,
         author=author,
-        author_role=_role_label(author),
+        author_role=_primary_role(author),
         body=text,
         body_html=render_markdown(text),
     )
@@ -100,7 +100,7 @@ def comment_respond(*, author, comment: Comment, body: str) -> Comment:
         district=comment.district,
         parent=comment,
         author=author,
-        author_role=_role_label(author),
+        author_role=_primary_role(author),
         body=text,
         body_html=render_markdown(text),
     )

@@ -20,15 +20,8 @@ from comments import services as comment_services
 from comments.forms import CommentForm, EditForm, RemoveForm, ResponseForm
 from comments.models import Comment
 from comments.selectors import comment_feed_get, comment_get, race_comments_get
-from districts.periods import Period, PeriodError
+from pages.requests import period_or_404
 from rankings.models import Race
-
-
-def _period_or_404(code: str) -> Period:
-    try:
-        return Period.parse(code)
-    except PeriodError as error:
-        raise Http404(str(error)) from error
 
 
 def _posted(request: HttpRequest):
@@ -52,7 +45,7 @@ def _race_comments_url(comment: Comment) -> str:
 def race_comments(request: HttpRequest, race: str, period: str) -> HttpResponse:
     page = race_comments_get(
         race=get_object_or_404(Race.objects.select_related("group"), code=race),
-        period=_period_or_404(period),
+        period=period_or_404(period),
         user=request.user,
     )
     if page is None:

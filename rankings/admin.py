@@ -14,13 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rankings.errors import RaceConfigurationError
 from rankings.methodology_files import (
     MethodologyFileError,
     methodology_from_toml,
     methodology_to_toml,
 )
 from rankings.models import MethodologyVersion, Publication, Race, Standing
-from rankings.services.races import RaceConfigurationError, methodology_validate, race_load
+from rankings.selectors.methodologies import methodology_validate
+from rankings.services.races import race_load
 
 # Race fields the methodology file owns: race_load writes them, so the admin only shows them.
 SPEC_FIELDS = ["code", "name", "name_en", "group", "description"]

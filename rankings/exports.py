@@ -12,7 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from districts.models import DistrictKind
+from pages.formatting import flag_label
 from rankings.models import Standing
+from rankings.presenters import leaderboard_reasons
 from rankings.selectors.leaderboards import Leaderboard
 from rankings.tables import indicator_points, reason_headline
 
@@ -46,7 +48,7 @@ def export_header(board: Leaderboard) -> list[str]:
 
 def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[list]:
     """One row per standing; numbers stay numbers so spreadsheets can sort and sum them."""
-    renderer = board.reasons
+    renderer = leaderboard_reasons(board)
     kinds = dict(DistrictKind.choices)
     movements = {
         "up": _("up"),
@@ -55,7 +57,6 @@ def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[l
         "new": _("new"),
         "unranked": _("unranked"),
     }
-    flags = {"red": _("Red flag"), "yellow": _("Yellow flag")}
     for standing in standings:
         reason = reason_headline(standing)
         yield [
@@ -65,7 +66,7 @@ def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[l
             standing.district.display_name,
             str(kinds.get(standing.district.kind, standing.district.kind)),
             round(standing.score, 2) if standing.score is not None else None,
-            _(", ").join(flags.get(flag, flag) for flag in standing.flags or []),
+            _(", ").join(flag_label(flag) for flag in standing.flags or []),
             standing.rank_change,
             movements.get(standing.movement, standing.movement),
             *[_rounded(indicator_points(standing, i.code)) for i in board.indicators],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from districts.models import Indicator
+from pages.formatting import flag_label
 
 
 def spec_leaves(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -346,8 +347,7 @@ def score_rules_text(
 
 
 def flag_text(flag: Mapping[str, Any]) -> str:
-    names = {"red": _("Red flag"), "yellow": _("Yellow flag")}
-    values = {"flag": names.get(flag.get("name"), flag.get("name")), "count": flag.get("count")}
+    values = {"flag": flag_label(flag.get("name") or ""), "count": flag.get("count")}
     if flag.get("position") == "bottom":
         return (
             ngettext(

@@ -13,27 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from districts.models import Indicator
-
-
-def with_unit(figure: str, unit: str) -> str:
-    """'8.6 %' reads oddly in either language: % and Chinese units follow without a space."""
-    if not unit or not figure:
-        return figure
-    if unit.startswith("%") or "\u4e00" <= unit[0] <= "\u9fff":
-        return f"{figure}{unit}"
-    return f"{figure} {unit}"
-
-
-def format_number(number: float | None, decimals: int = 2) -> str:
-    if number is None:
-        return "—"
-    return f"{number:,.{decimals}f}"
-
-
-def format_signed(number: float | None, decimals: int = 2) -> str:
-    if number is None:
-        return "—"
-    return f"{number:+,.{decimals}f}"
+from pages.formatting import format_number, format_signed, with_unit
 
 
 class ReasonRenderer:
@@ -65,9 +45,6 @@ class ReasonRenderer:
         if method is None:
             return kind
         return method(params)
-
-    def render_all(self, reasons: list[Mapping[str, Any]]) -> list[str]:
-        return [self.render(reason) for reason in reasons]
 
     def measured(self, params: Mapping[str, Any]) -> str:
         """The figure, and when the race ranks a derived input, that input too."""

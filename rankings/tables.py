@@ -20,9 +20,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from districts.models import Indicator
+from pages.formatting import format_number, with_unit
 from pages.templatetags.saima import flag_badges, movement, rank_label
 from rankings.models import Standing
-from rankings.reasons_text import ReasonRenderer, format_number, with_unit
+from rankings.reasons_text import ReasonRenderer
 
 NUMBER_ATTRS = {"th": {"class": "number", "scope": "col"}, "td": {"class": "number"}}
 

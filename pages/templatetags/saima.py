@@ -1,26 +1,28 @@
-"""Small display helpers shared by every page: ranks, movements, flags, numbers."""
+"""Template tags every page uses to show ranks, movements, flags and figures.
+
+The wording comes from pages.formatting, which tables and exports call too.
+"""
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rankings.reasons_text import with_unit as _with_unit
+from accounts.roles import role_label as _role_label
+from pages import formatting
 
 register = template.Library()
 
 
 @register.filter
 def with_unit(figure, unit):
-    return _with_unit(str(figure), unit or "")
+    return formatting.with_unit(str(figure), unit or "")
 
 
 @register.simple_tag
 def rank_label(rank, tied=False) -> str:
-    """Competition rank as shown: '=3' for a shared place, '—' when unranked."""
-    if rank is None:
-        return _("unranked")
-    return f"={rank}" if tied else str(rank)
+    """Competition rank as shown: '=3' for a shared place, 'unranked' when there is none."""
+    return formatting.rank_text(rank, tied) or formatting.unranked_text()
 
 
 @register.simple_tag
@@ -43,16 +45,15 @@ def movement(movement, rank_change=None):
         )
     if movement == "new":
         return format_html('<span class="move-new">{}</span>', _("new"))
-    return format_html('<span class="move-new">{}</span>', _("unranked"))
+    return format_html('<span class="move-new">{}</span>', formatting.unranked_text())
 
 
 @register.simple_tag
 def flag_badges(flags):
-    labels = {"red": _("Red flag"), "yellow": _("Yellow flag")}
     return format_html_join(
         " ",
         '<span class="flag flag-{}">{}</span>',
-        ((flag, labels.get(flag, flag)) for flag in flags or ()),
+        ((flag, formatting.flag_label(flag)) for flag in flags or ()),
     )
 
 
@@ -61,13 +62,12 @@ def number(value, decimals=2):
     if value is None or value == "":
         return "—"
     try:
-        return f"{float(value):,.{int(decimals)}f}"
+        return formatting.format_number(float(value), int(decimals))
     except (TypeError, ValueError):
         return value
 
 
 @register.filter
-def signed(value, decimals=2):
-    if value is None:
-        return "—"
-    return f"{float(value):+,.{int(decimals)}f}"
+def role_label(role: str) -> str:
+    """The translated name of a role stored as text (a comment author's role)."""
+    return _role_label(role or "")

@@ -19,13 +19,14 @@ from .methodology import (
 )
 from .parsing import MethodologyError, parse_methodology
 from .race import run_race
-from .ranking import round_half_away
+from .ranking import Entry, Placed, competition_ranks, round_half_away
 from .results import DimensionResult, IndicatorResult, RaceResult, Reason, Standing
 
 __all__ = [
     "Cap",
     "Dimension",
     "DimensionResult",
+    "Entry",
     "Figure",
     "FlagRule",
     "IndicatorInfo",
@@ -35,9 +36,11 @@ __all__ = [
     "MethodologyError",
     "Node",
     "Normalisation",
+    "Placed",
     "PreviousStanding",
     "RaceResult",
     "Reason",
+    "competition_ranks",
     "ScoreRule",
     "Standing",
     "parse_methodology",

@@ -1,5 +1,7 @@
-"""Reads for the district page (one unit across a race) and the indicator page (one measure
-across a group). Each page is built from a fixed number of queries, whatever the group size."""
+"""Reads for the district page: one unit's standing in a race, its history, its indicators
+against the group and the comments about it. A fixed number of queries, whatever the group size.
+
+Sentences, labels and the rank chart are built from this data by rankings.presenters."""
 
 from __future__ import annotations
 
@@ -11,30 +13,15 @@ from statistics import fmean
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.roles import role_label
 from comments.models import Comment
 from districts.decimals import format_decimal
 from districts.models import Direction, District, Indicator
-from districts.periods import Period, PeriodError
-from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
+from districts.periods import Period
+from rankings.engine import Entry, competition_ranks
+from rankings.errors import PageNotFound
+from rankings.methodology_text import spec_leaves
 from rankings.models import Publication, Race, Standing
-from rankings.reasons_text import ReasonRenderer, with_unit
-
-
-class PageNotFound(Exception):
-    """The request names something that does not exist (the view answers 404)."""
-
-
-# Which heading each kind of reason is listed under, in the order the page shows them.
-REASON_SECTIONS = (
-    ("strengths", gettext_lazy("Strengths"), {"strength"}),
-    ("weaknesses", gettext_lazy("Weaknesses"), {"weakness"}),
-    ("rank_change", gettext_lazy("Rank change"), {"rank_change", "new"}),
-    ("data_notes", gettext_lazy("Data notes"), set()),  # every other kind
-)
 
 
 @dataclass(frozen=True)
@@ -43,7 +30,8 @@ class Citation:
 
     value_id: int | None
     period: str
-    figure: str
+    value: str  # as entered
+    unit: str
     entered_by: str | None
     entered_at: datetime | None
 
@@ -92,19 +80,11 @@ def citation_from_ref(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citat
     return Citation(
         value_id=ref.get("value_id"),
         period=ref.get("period") or "",
-        figure=with_unit(str(ref.get("value") or ""), unit),
+        value=str(ref.get("value") or ""),
+        unit=unit,
         entered_by=ref.get("entered_by"),
         entered_at=entered_at,
     )
-
-
-def period_or_not_found(code: str | None) -> Period | None:
-    if not code:
-        return None
-    try:
-        return Period.parse(code)
-    except PeriodError as error:
-        raise PageNotFound(str(error)) from error
 
 
 # ---------------------------------------------------------------- district page
@@ -116,7 +96,13 @@ class IndicatorLine:
 
     indicator: Indicator
     value: str | None  # as entered
-    rank: int | None  # in the group on this indicator
+    # Rank in the group on the value as entered: what the indicator page shows too.
+    rank: int | None
+    tied: bool
+    # The race ranks a measure derived from the value (growth, target completion, progress
+    # against the year elapsed) when ``measure`` is not "value"; its rank can differ.
+    measure: str
+    measure_rank: int | None
     group_average: float | None  # of the entered values
     best: list[District]
     best_value: str | None
@@ -138,18 +124,9 @@ class IndicatorLine:
     def best_others(self) -> int:
         return max(0, len(self.best) - self.BEST_NAMED)
 
-
-@dataclass(frozen=True)
-class ReasonLine:
-    text: str
-    citation: Citation | None
-
-
-@dataclass(frozen=True)
-class ReasonSection:
-    key: str
-    title: str
-    lines: list[ReasonLine]
+    @property
+    def measure_rank_differs(self) -> bool:
+        return self.measure != "value" and self.measure_rank != self.rank
 
 
 @dataclass(frozen=True)
@@ -172,14 +149,13 @@ class DistrictPage:
     publication: Publication | None = None
     standing: Standing | None = None  # None: the district is not in this publication
     group_size: int = 0
+    indicators: dict[str, Indicator] = field(default_factory=dict)  # of the standing, by code
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
-    reason_sections: list[ReasonSection] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
-    chart: Svg | None = None
 
 
 def district_page_get(
-    *, district_code: str, race_code: str | None = None, period_code: str | None = None
+    *, district_code: str, race_code: str | None = None, period: Period | None = None
 ) -> DistrictPage:
     """The district's standing in one race and period, its history and what was said of it.
 
@@ -196,7 +172,7 @@ def district_page_get(
             raise PageNotFound(race_code)
     else:
         race = next((r for r in races if r.active), None)
-    requested = period_or_not_found(period_code)
+    requested = period
     if race is None:
         return DistrictPage(district, race, races)
     publications = {
@@ -219,7 +195,6 @@ def district_page_get(
     group_size = max([len(standings), *(row.rank or 0 for row in history)])
     codes = list(standing.indicators) if standing else []
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    renderer = ReasonRenderer(indicators, period.code)
     return DistrictPage(
         district=district,
         race=race,
@@ -229,12 +204,15 @@ def district_page_get(
         publication=publication,
         standing=standing,
         group_size=group_size,
+        indicators=indicators,
         indicator_lines=_indicator_lines(
-            standing=standing, standings=standings, indicators=indicators, period=period
+            standing=standing,
+            standings=standings,
+            indicators=indicators,
+            measures=_leaf_inputs(publication.methodology.spec),
+            period=period,
         ),
-        reason_sections=_reason_sections(standing=standing, renderer=renderer),
         history=history,
-        chart=_history_chart(district=district, race=race, history=history, size=group_size),
         comments=comments,
     )
 
@@ -254,38 +232,6 @@ def _history(*, district: District, race: Race, periods: list[str]) -> list[Hist
     ]
 
 
-def _history_chart(
-    *, district: District, race: Race, history: list[HistoryRow], size: int
-) -> Svg | None:
-    if not history:
-        return None
-    described = [
-        _("%(period)s: rank %(rank)s") % {"period": row.period, "rank": _rank_text(row)}
-        if row.rank is not None
-        else _("%(period)s: unranked") % {"period": row.period}
-        for row in history
-    ]
-    text = RankChartText(
-        title=_("Rank of %(district)s in %(race)s, by period")
-        % {"district": district.display_name, "race": race.display_name},
-        description=_("Rank 1 is the best of %(size)d. %(points)s.")
-        % {"size": size, "points": _("; ").join(described)},
-        x_axis=_("Period"),
-        y_axis=_("Rank (1 = best)"),
-        point_title=_("{label}: rank {rank}"),
-    )
-    points = [RankPoint(row.period, row.rank, _rank_text(row)) for row in history]
-    return rank_history_svg(
-        points=points, max_rank=size, text=text, chart_id=f"rank-history-{district.code}"
-    )
-
-
-def _rank_text(row: HistoryRow) -> str:
-    if row.rank is None:
-        return ""
-    return f"={row.rank}" if row.tied else str(row.rank)
-
-
 def _entered(details: Mapping[str, Any]) -> float | None:
     """The figure as entered (not the imputed stand-in for a missing one)."""
     if details.get("missing") or details.get("value") is None:
@@ -293,11 +239,30 @@ def _entered(details: Mapping[str, Any]) -> float | None:
     return float(details["value"])
 
 
+def _leaf_inputs(spec: Mapping[str, Any]) -> dict[str, str]:
+    """What the methodology ranks for each indicator: the value itself or a derived input."""
+    return {leaf["indicator"]: leaf.get("input", "value") for leaf in spec_leaves(spec["nodes"])}
+
+
+def value_ranks(entered: Mapping[str, float], *, direction: str) -> dict[str, tuple[int, bool]]:
+    """Competition rank and tie of each district on the values as entered, best first.
+
+    The engine's ranking, so the district page and the indicator page agree with each other
+    and with the way races rank scores ("1224").
+    """
+    placed = competition_ranks(
+        [Entry(district=code, ranking_score=value) for code, value in entered.items()],
+        highest_first=direction != Direction.LOWER,
+    )
+    return {p.district: (p.rank, p.tied) for p in placed}
+
+
 def _indicator_lines(
     *,
     standing: Standing | None,
     standings: list[Standing],
     indicators: Mapping[str, Indicator],
+    measures: Mapping[str, str],
     period: Period,
 ) -> list[IndicatorLine]:
     if standing is None:
@@ -307,21 +272,28 @@ def _indicator_lines(
         indicator = indicators.get(code)
         if indicator is None:
             continue
-        others = [(s, s.indicators.get(code) or {}) for s in standings]
-        entered = [v for _s, d in others if (v := _entered(d)) is not None]
-        best_rank = min((d["rank"] for _s, d in others if d.get("rank") is not None), default=None)
-        best = [s for s, d in others if best_rank is not None and d.get("rank") == best_rank]
+        entered = {
+            s.district.code: v
+            for s in standings
+            if (v := _entered(s.indicators.get(code) or {})) is not None
+        }
+        ranks = value_ranks(entered, direction=indicator.direction)
+        best = [s for s in standings if ranks.get(s.district.code, (0,))[0] == 1]
         ref = details.get("ref") or {}
         value = ref.get("value") or (
             None if _entered(details) is None else f"{details['value']:.{indicator.decimals}f}"
         )
         best_ref = (best[0].indicators[code].get("ref") or {}) if best else {}
+        rank, tied = ranks.get(standing.district.code, (None, False))
         lines.append(
             IndicatorLine(
                 indicator=indicator,
                 value=value,
-                rank=details.get("rank"),
-                group_average=fmean(entered) if entered else None,
+                rank=rank,
+                tied=tied,
+                measure=measures.get(code, "value"),
+                measure_rank=details.get("rank"),
+                group_average=fmean(entered.values()) if entered else None,
                 best=[s.district for s in best],
                 best_value=best_ref.get("value"),
                 contribution=details.get("contribution"),
@@ -340,24 +312,6 @@ def _indicator_lines(
     return lines
 
 
-def _reason_sections(*, standing: Standing | None, renderer: ReasonRenderer) -> list[ReasonSection]:
-    if standing is None:
-        return []
-    lines: dict[str, list[ReasonLine]] = {key: [] for key, _title, _kinds in REASON_SECTIONS}
-    for reason in standing.reasons:
-        kind = reason.get("kind", "")
-        key = next((k for k, _t, kinds in REASON_SECTIONS if kind in kinds), "data_notes")
-        params = reason.get("params") or {}
-        indicator = renderer.indicators.get(params.get("indicator", ""))
-        citation = citation_from_ref(params.get("ref"), unit=indicator.unit if indicator else "")
-        lines[key].append(ReasonLine(renderer.render(reason), citation))
-    return [
-        ReasonSection(key, str(title), lines[key])
-        for key, title, _kinds in REASON_SECTIONS
-        if lines[key]
-    ]
-
-
 def _district_comments(*, district: District, race: Race) -> list[Comment]:
     """Comments about the district in this race, newest period first, with their responses."""
     responses = Comment.objects.filter(removed_at__isnull=True).select_related("author")
@@ -370,11 +324,4 @@ def _district_comments(*, district: District, race: Race) -> list[Comment]:
     )
     ordered = sorted(comments, key=lambda c: c.created_at, reverse=True)
     ordered.sort(key=lambda c: Period.parse(c.period), reverse=True)
-    for comment in ordered:
-        comment.role_label = role_label(comment.author_role)
-        for response in comment.visible_responses:
-            response.role_label = role_label(response.author_role)
     return ordered
-
-
-# ---------------------------------------------------------------- indicator page

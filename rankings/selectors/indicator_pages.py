@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import fmean
 
 from districts.models import Direction, District, Group, Indicator, Value, ValueStatus
 from districts.periods import Period
-from rankings.selectors.district_pages import (
-    PageNotFound,
-    TargetProgress,
-    period_or_not_found,
-    target_progress,
-)
+from rankings.errors import PageNotFound
+from rankings.selectors.district_pages import TargetProgress, target_progress, value_ranks
 
 
 @dataclass(frozen=True)
@@ -53,7 +48,7 @@ class IndicatorPage:
 
 
 def indicator_page_get(
-    *, indicator_code: str, group_code: str | None = None, period_code: str | None = None
+    *, indicator_code: str, group_code: str | None = None, period: Period | None = None
 ) -> IndicatorPage:
     """Every district of a group on one indicator for one period, best first.
 
@@ -69,7 +64,7 @@ def indicator_page_get(
             raise PageNotFound(group_code)
     else:
         group = groups[0] if groups else None
-    requested = period_or_not_found(period_code)
+    requested = period
     if group is None:
         return IndicatorPage(indicator, None, groups, requested, [], [], None, False)
     approved = Value.objects.filter(
@@ -102,17 +97,6 @@ def indicator_page_get(
     )
 
 
-def competition_ranks(numbers: Iterable[Decimal]) -> list[tuple[int, bool]]:
-    """Rank and tie of each number in an already best-first sequence ("1224")."""
-    numbers = list(numbers)
-    counts = Counter(numbers)
-    ranks: list[tuple[int, bool]] = []
-    for position, number in enumerate(numbers):
-        rank = ranks[-1][0] if position and number == numbers[position - 1] else position + 1
-        ranks.append((rank, counts[number] > 1))
-    return ranks
-
-
 def _indicator_rows(
     *,
     indicator: Indicator,
@@ -128,9 +112,12 @@ def _indicator_rows(
     missing = [d for d in districts if d.pk not in values]
     widest = max((abs(v.value) for v in values.values()), default=Decimal(0))
     rows = []
-    ranks = competition_ranks(values[d.pk].value for d in present)
-    for district, (rank, tied) in zip(present, ranks, strict=True):
+    ranks = value_ranks(
+        {d.code: float(values[d.pk].value) for d in present}, direction=indicator.direction
+    )
+    for district in present:
         value = values[district.pk]
+        rank, tied = ranks[district.code]
         rows.append(
             IndicatorRow(
                 district=district,

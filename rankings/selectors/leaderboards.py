@@ -16,8 +16,7 @@ from districts.models import Group, Indicator, Value
 from districts.periods import Period, PeriodError
 from rankings.methodology_text import spec_leaves
 from rankings.models import MethodologyVersion, Publication, Race, Standing
-from rankings.reasons_text import ReasonRenderer
-from rankings.services.publishing import race_compute, standing_rows
+from rankings.selectors.race_previews import race_compute, standing_rows
 
 # How many districts the home page shows at each end of a leaderboard and among the movers.
 HOME_SHOWN = 3
@@ -162,14 +161,6 @@ class Leaderboard:
     revisions: list[Publication] = field(default_factory=list)  # of this period, newest first
     superseded_by: Publication | None = None
     is_preview: bool = False
-
-    @property
-    def latest_revision(self) -> Publication | None:
-        return self.revisions[0] if self.revisions else None
-
-    @property
-    def reasons(self) -> ReasonRenderer:
-        return ReasonRenderer({i.code: i for i in self.indicators}, self.period.code)
 
     @property
     def contribution_scale(self) -> str:

@@ -2,85 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from districts.periods import Period
-from rankings.engine import (
-    RaceResult,
-    parse_methodology,
-    run_race,
-)
-from rankings.models import MethodologyVersion, Publication, Race, Standing
-from rankings.selectors.publications import previous_standings, publication_current
-from rankings.selectors.race_inputs import RaceInputs, race_inputs
-from rankings.services.races import RaceConfigurationError
-
-
-@dataclass(frozen=True)
-class RacePreview:
-    """A computed race that is not (or not yet) published."""
-
-    race: Race
-    period: Period
-    version: MethodologyVersion
-    inputs: RaceInputs
-    result: RaceResult
-    fingerprint: str
-    previous_publication: Publication | None
-
-
-def race_compute(*, race: Race, period: Period) -> RacePreview:
-    version = race.current_methodology
-    if version is None:
-        raise RaceConfigurationError([f"race {race.code!r} has no methodology yet"])
-    methodology = parse_methodology(version.spec)
-    inputs = race_inputs(race=race, period=period, methodology=methodology)
-    previous_publication = publication_current(race=race, period=period.previous())
-    missing = sorted(set(methodology.indicator_codes) - inputs.indicators.keys())
-    if missing:
-        # The methodology was checked when loaded; an indicator removed since is named here.
-        raise RaceConfigurationError([f"indicator {code!r}: no such indicator" for code in missing])
-    result = run_race(
-        methodology,
-        entrants=inputs.entrants,
-        figures=inputs.figures,
-        indicators=inputs.indicator_infos,
-        previous=previous_standings(publication=previous_publication),
-    )
-    fingerprint = inputs_fingerprint(
-        version=version, period=period, inputs=inputs, previous=previous_publication
-    )
-    return RacePreview(race, period, version, inputs, result, fingerprint, previous_publication)
-
-
-def inputs_fingerprint(
-    *,
-    version: MethodologyVersion,
-    period: Period,
-    inputs: RaceInputs,
-    previous: Publication | None,
-) -> str:
-    """A SHA-256 of everything that decides the standings, so a re-run can be recognised."""
-    figures = sorted(
-        [district, indicator, figure.value, figure.last_year, figure.target, figure.year_share]
-        for (district, indicator), figure in inputs.figures.items()
-    )
-    payload = {
-        "methodology": version.spec,
-        "version": [version.race_id, version.number],
-        "period": period.code,
-        "entrants": list(inputs.entrants),
-        "directions": {code: i.direction for code, i in sorted(inputs.indicators.items())},
-        "figures": figures,
-        "previous": previous.pk if previous else None,
-    }
-    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+from rankings.errors import RaceConfigurationError
+from rankings.models import Publication, Race, Standing
+from rankings.selectors.publications import publication_current
+from rankings.selectors.race_previews import race_compute, standing_rows
 
 
 @dataclass(frozen=True)
@@ -129,30 +60,3 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
     )
     Standing.objects.bulk_create(standing_rows(preview=preview, publication=publication))
     return PublishResult(publication, True, current)
-
-
-def standing_rows(
-    *, preview: RacePreview, publication: Publication | None = None
-) -> list[Standing]:
-    """The engine's standings as Standing rows: saved when published, shown as a preview."""
-    rows = []
-    for standing in preview.result.standings:
-        data = standing.to_dict()
-        rows.append(
-            Standing(
-                publication=publication,
-                district=preview.inputs.districts[standing.district],
-                rank=standing.rank,
-                tied=standing.tied,
-                score=standing.score,
-                ranking_score=standing.ranking_score,
-                coverage=standing.coverage,
-                flags=list(standing.flags),
-                rank_change=standing.rank_change,
-                movement=standing.movement,
-                contributions=data["contributions"],
-                indicators=data["indicators"],
-                reasons=data["reasons"],
-            )
-        )
-    return rows

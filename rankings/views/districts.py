@@ -4,7 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import reader_required
-from rankings.selectors.district_pages import PageNotFound, district_page_get
+from pages.requests import optional_period_or_404
+from rankings.errors import PageNotFound
+from rankings.presenters import (
+    district_indicator_rows,
+    district_rank_chart,
+    district_reason_sections,
+)
+from rankings.selectors.district_pages import district_page_get
 
 
 @reader_required
@@ -13,8 +20,14 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
         page = district_page_get(
             district_code=code,
             race_code=request.GET.get("race") or None,
-            period_code=request.GET.get("period") or None,
+            period=optional_period_or_404(request.GET.get("period")),
         )
     except PageNotFound as error:
         raise Http404(str(error)) from error
-    return render(request, "rankings/district.html", {"page": page})
+    context = {
+        "page": page,
+        "chart": district_rank_chart(page),
+        "reason_sections": district_reason_sections(page),
+        "indicator_rows": district_indicator_rows(page),
+    }
+    return render(request, "rankings/district.html", context)

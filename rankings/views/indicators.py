@@ -4,7 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import reader_required
-from rankings.selectors.district_pages import PageNotFound
+from pages.requests import optional_period_or_404
+from rankings.errors import PageNotFound
 from rankings.selectors.indicator_pages import indicator_page_get
 
 
@@ -14,7 +15,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         page = indicator_page_get(
             indicator_code=code,
             group_code=request.GET.get("group") or None,
-            period_code=request.GET.get("period") or None,
+            period=optional_period_or_404(request.GET.get("period")),
         )
     except PageNotFound as error:
         raise Http404(str(error)) from error

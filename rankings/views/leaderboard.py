@@ -10,10 +10,13 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts.access import may_preview, may_publish, reader_required
-from districts.periods import Period, PeriodError
+from districts.periods import Period
+from pages.requests import period_or_404
+from rankings.errors import RaceConfigurationError
 from rankings.exports import EXPORT_FORMATS, csv_response, xlsx_response
 from rankings.filters import StandingFilter
 from rankings.models import Race
+from rankings.presenters import leaderboard_reasons
 from rankings.selectors.leaderboards import (
     leaderboard_get,
     leaderboard_preview,
@@ -22,7 +25,6 @@ from rankings.selectors.leaderboards import (
     race_find,
 )
 from rankings.services.publishing import standings_publish
-from rankings.services.races import RaceConfigurationError
 from rankings.tables import LeaderboardTable
 
 
@@ -31,13 +33,6 @@ def _race_or_404(code: str) -> Race:
     if race is None:
         raise Http404("no such race")
     return race
-
-
-def _period_or_404(code: str) -> Period:
-    try:
-        return Period.parse(code)
-    except PeriodError as error:
-        raise Http404(str(error)) from error
 
 
 def _revision(request: HttpRequest) -> int | None:
@@ -66,7 +61,7 @@ def race_latest(request: HttpRequest, race: str) -> HttpResponse:
 
 @reader_required
 def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
-    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    race_obj, period_obj = _race_or_404(race), period_or_404(period)
     previewer = may_preview(request.user)
     if request.GET.get("preview"):
         if not previewer:
@@ -92,7 +87,7 @@ def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
     table = LeaderboardTable(
         filters.apply(board.standings),
         indicators=board.indicators,
-        reasons=board.reasons,
+        reasons=leaderboard_reasons(board),
         race_code=race_obj.code,
         period_code=period_obj.code,
         show_values=request.GET.get("show") == "values",
@@ -118,7 +113,7 @@ def leaderboard_export(
 ) -> HttpResponse:
     if file_format not in EXPORT_FORMATS:
         raise Http404("unknown export format")
-    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    race_obj, period_obj = _race_or_404(race), period_or_404(period)
     board = leaderboard_get(race=race_obj, period=period_obj, revision=_revision(request))
     if board is None:
         raise Http404("no publication for this period")
@@ -131,7 +126,7 @@ def leaderboard_export(
 @require_POST
 @reader_required
 def leaderboard_publish(request: HttpRequest, race: str, period: str) -> HttpResponse:
-    race_obj, period_obj = _race_or_404(race), _period_or_404(period)
+    race_obj, period_obj = _race_or_404(race), period_or_404(period)
     if not may_publish(request.user):
         raise PermissionDenied
     try:

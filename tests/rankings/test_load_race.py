@@ -85,7 +85,8 @@ indicator = "a"
 weight = -1
 normalisation = { method = "efficacy" }
 """
-    from rankings.services.races import RaceConfigurationError, race_load
+    from rankings.errors import RaceConfigurationError
+    from rankings.services.races import race_load
 
     with pytest.raises(RaceConfigurationError) as error:
         race_load(spec=methodology_from_toml(spec_text))

@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 
 from districts.models import Value
 from districts.periods import Period
+from rankings.errors import RaceConfigurationError
 from rankings.models import ImmutableRecordError, Publication, Standing
-from rankings.services.publishing import race_compute, standings_publish
-from rankings.services.races import RaceConfigurationError, race_load
+from rankings.selectors.race_previews import race_compute
+from rankings.services.publishing import standings_publish
+from rankings.services.races import race_load
 from tests.builders import build_published_race, race_spec
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from rankings.errors import RaceConfigurationError
 from rankings.methodology_files import MethodologyFileError, methodology_from_file
-from rankings.services.races import RaceConfigurationError, race_load
+from rankings.services.races import race_load
 
 
 class Command(BaseCommand):

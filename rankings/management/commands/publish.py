@@ -2,9 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.periods import Period, PeriodError
+from rankings.errors import RaceConfigurationError
 from rankings.models import Race
 from rankings.services.publishing import standings_publish
-from rankings.services.races import RaceConfigurationError
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rankings.errors import RaceConfigurationError
 from rankings.management.commands.publish import race_and_period
 from rankings.reasons_text import ReasonRenderer
-from rankings.services.publishing import race_compute
-from rankings.services.races import RaceConfigurationError
+from rankings.selectors.race_previews import race_compute
 
 
 class Command(BaseCommand):

@@ -249,10 +249,6 @@ class Value(models.Model):
     def __str__(self) -> str:
         return f"{self.district.code} {self.indicator.code} {self.period} = {self.value}"
 
-    @property
-    def period_obj(self) -> Period:
-        return Period.parse(self.period)
-
     def clean(self) -> None:
         try:
             # Store the canonical code whatever the staff typed ("2025q1" -> "2025Q1").

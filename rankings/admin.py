@@ -143,19 +143,19 @@ class RaceAdmin(admin.ModelAdmin):
         return _toml_block(current.spec) if current else "—"
 
     def save_model(self, request, obj: Race, form: RaceAdminForm, change: bool) -> None:
+        # One write, through the service that owns races: the methodology text decides the
+        # race's code, names, group and version; the form adds how the race is listed.
         result = race_load(
             spec=form.methodology_spec,
             user=request.user,
             note=form.cleaned_data.get("methodology_note", ""),
+            active=form.cleaned_data["active"],
+            order=form.cleaned_data["order"],
         )
-        # race_load stored what the methodology says; take it over so saving the admin's own
-        # fields (active, order) does not write back the old values.
-        race = result.race
-        obj.pk = race.pk
-        obj._state.adding = False
-        for name in SPEC_FIELDS:
-            setattr(obj, name, getattr(race, name))
-        super().save_model(request, obj, form, change)
+        # The admin goes on with ``obj`` (its log entry and redirect): make it the saved race.
+        obj.pk = result.race.pk
+        for name in [*SPEC_FIELDS, "active", "order"]:
+            setattr(obj, name, getattr(result.race, name))
         if result.created_version and change:
             messages.info(
                 request,

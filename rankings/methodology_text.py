@@ -55,10 +55,6 @@ class MethodologyText:
     score: list[tuple[str, str]]  # (label, sentence)
     flags: list[str]
 
-    @property
-    def indicator_nodes(self) -> list[NodeText]:
-        return [node for node in self.nodes if node.is_indicator]
-
 
 def methodology_describe(
     spec: Mapping[str, Any], indicators: Mapping[str, Indicator]

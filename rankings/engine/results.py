@@ -100,10 +100,6 @@ class RaceResult:
                 return standing
         raise KeyError(district)
 
-    @property
-    def by_district(self) -> dict[str, Standing]:
-        return {standing.district: standing for standing in self.standings}
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "methodology": self.methodology,

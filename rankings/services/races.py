@@ -21,13 +21,25 @@ class RaceLoadResult:
 
 
 @transaction.atomic
-def race_load(*, spec: dict[str, Any], user=None, note: str = "") -> RaceLoadResult:
+def race_load(
+    *,
+    spec: dict[str, Any],
+    user=None,
+    note: str = "",
+    active: bool | None = None,
+    order: int | None = None,
+) -> RaceLoadResult:
     """Create or update a race from a methodology spec.
 
     A new methodology version is added only when the spec differs from the current one, so
     loading the same file twice changes nothing; published versions are never edited.
+    ``active`` and ``order`` (how the race is listed, not part of the methodology) are set
+    when given and otherwise left as they are.
     """
     methodology = methodology_validate(spec)
+    listing = {
+        name: value for name, value in (("active", active), ("order", order)) if value is not None
+    }
     race, created_race = Race.objects.update_or_create(
         code=methodology.code,
         defaults={
@@ -35,6 +47,7 @@ def race_load(*, spec: dict[str, Any], user=None, note: str = "") -> RaceLoadRes
             "name_en": methodology.name_en or "",
             "group": Group.objects.get(code=methodology.group),
             "description": methodology.description or "",
+            **listing,
         },
     )
     normalised = methodology.to_dict()

@@ -222,3 +222,18 @@ def comment_feed_get(*, params: QueryDict, page_number: str | int | None, user) 
     return CommentFeed(
         filter=comments, page=page, entries=comment_entries(comments=page.object_list, user=user)
     )
+
+
+def comments_about_district(*, district: District, race: Race) -> list[Comment]:
+    """Comments about the district in this race, newest period first, with their responses."""
+    responses = Comment.objects.filter(removed_at__isnull=True).select_related("author")
+    comments = (
+        Comment.objects.filter(
+            race=race, district=district, parent__isnull=True, removed_at__isnull=True
+        )
+        .select_related("author")
+        .prefetch_related(Prefetch("responses", queryset=responses, to_attr="visible_responses"))
+    )
+    ordered = sorted(comments, key=lambda c: c.created_at, reverse=True)
+    ordered.sort(key=lambda c: Period.parse(c.period), reverse=True)
+    return ordered

@@ -1,7 +1,7 @@
 """Writes: officials' comments (点评), clerks' responses, edits and removals, with an audit trail.
 
-Every rule of who may do what lives here (views only call these functions), so each is
-enforced the same way whatever page or command calls it.
+Each write asks accounts.access whether the user may make it, the same rule the pages use
+to offer it, so a rule holds whatever page or command calls these functions.
 """
 
 from __future__ import annotations

@@ -42,19 +42,20 @@ def measure_label(measure: str) -> str:
     return str(MEASURE_LABELS.get(measure, measure))
 
 
+def _measure_note(line: IndicatorLine) -> str:
+    measure = measure_label(line.measure)
+    if line.measure_rank is None:
+        return _("unranked %(measure)s") % {"measure": measure}
+    return _("%(rank)s %(measure)s") % {"rank": rank_text(line.measure_rank), "measure": measure}
+
+
 def district_indicator_rows(page: DistrictPage) -> list[tuple[IndicatorLine, str]]:
     """Each indicator line with a note on the race's own rank where the race ranks a derived
     measure and that rank differs from the rank on the value as entered ("" otherwise)."""
     return [
         (
             line,
-            _("%(rank)s %(measure)s")
-            % {
-                "rank": rank_text(line.measure_rank) or _("unranked"),
-                "measure": measure_label(line.measure),
-            }
-            if line.measure_rank_differs
-            else "",
+            _measure_note(line) if line.measure_rank_differs else "",
         )
         for line in page.indicator_lines
     ]

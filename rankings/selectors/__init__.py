@@ -1,1 +1,2 @@
-"""Reads, one module per domain: race inputs, publications, leaderboards, districts, comments."""
+"""Reads, one module per domain: race inputs and previews, methodologies, publications,
+leaderboards, district and indicator pages."""

@@ -12,9 +12,8 @@ from decimal import Decimal
 from statistics import fmean
 from typing import Any
 
-from django.db.models import Prefetch
-
 from comments.models import Comment
+from comments.selectors import comments_about_district
 from districts.decimals import format_decimal
 from districts.models import Direction, District, Indicator
 from districts.periods import Period
@@ -182,7 +181,7 @@ def district_page_get(
         )
     }
     periods = sorted(publications, key=Period.parse)
-    comments = _district_comments(district=district, race=race)
+    comments = comments_about_district(district=district, race=race)
     if requested is None and not periods:
         return DistrictPage(district, race, races, comments)
     period = requested or Period.parse(periods[-1])
@@ -310,18 +309,3 @@ def _indicator_lines(
             )
         )
     return lines
-
-
-def _district_comments(*, district: District, race: Race) -> list[Comment]:
-    """Comments about the district in this race, newest period first, with their responses."""
-    responses = Comment.objects.filter(removed_at__isnull=True).select_related("author")
-    comments = (
-        Comment.objects.filter(
-            race=race, district=district, parent__isnull=True, removed_at__isnull=True
-        )
-        .select_related("author")
-        .prefetch_related(Prefetch("responses", queryset=responses, to_attr="visible_responses"))
-    )
-    ordered = sorted(comments, key=lambda c: c.created_at, reverse=True)
-    ordered.sort(key=lambda c: Period.parse(c.period), reverse=True)
-    return ordered

@@ -1,1 +1,1 @@
-"""Writes, one module per domain: races, publishing, comments."""
+"""Writes, one module per domain: loading races, publishing standings."""

@@ -1,7 +1,8 @@
 """The five roles of Saima, kept as Django groups with model permissions.
 
-``ensure_roles()`` is idempotent: the demo loader and deployments call it to create or
-refresh the groups after migrations.
+The migration ``accounts/0001_roles`` creates the groups on install, from its own frozen
+copy of ``ROLE_PERMISSIONS``. ``ensure_roles()`` refreshes them from the table below; it is
+idempotent, and the demo loader and the tests call it.
 """
 
 from enum import StrEnum
@@ -48,6 +49,8 @@ _VIEW_ALL = [
     "comments.view_comment",
 ]
 
+# A change here also needs a migration that grants it on databases already installed
+# (accounts/0001_roles keeps a frozen copy; tests/accounts/test_roles.py compares them).
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
         f"{app}.{action}_{model}"
@@ -87,6 +90,11 @@ def _permission(dotted: str) -> Permission:
 
 
 def ensure_roles() -> dict[Role, RoleGroup]:
+    """Create the role groups if needed and give each exactly its permissions.
+
+    ``migrate`` already created them (accounts/0001_roles); this brings them in line with
+    ``ROLE_PERMISSIONS`` as the code has it now.
+    """
     groups = {}
     for role, dotted_names in ROLE_PERMISSIONS.items():
         group, _created = RoleGroup.objects.get_or_create(name=role.value)

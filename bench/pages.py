@@ -91,7 +91,8 @@ def main() -> None:
             "CSRF_COOKIE_SECURE": "0",
         }
         manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
+        # DEBUG is off here, as in production, so the demo has to be asked for.
+        manage(env, "load_demo", "--force")
         manage(env, "collectstatic", "--noinput")
         port = free_port()
         base = f"http://127.0.0.1:{port}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -274,9 +275,52 @@ def _generate_values(districts: list[District], indicators: dict[str, Indicator]
                     yield district, indicator, period, level, None
 
 
+class DemoLoadRefused(Exception):
+    """Loading the demo here could mix invented figures and demo users into real data."""
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    counts: dict[str, int]
+    # Demo users created by this run, with the demo password.
+    users_created: list[str]
+    # Demo users that existed already: their passwords are left as they were.
+    users_kept: list[str]
+
+
+def demo_load_objections() -> list[str]:
+    """Why this looks like a real deployment that the demo must not be loaded into."""
+    objections = []
+    if not settings.DEBUG:
+        objections.append("DEBUG is off, as on a production deployment")
+    demo_codes = [code for code, *_ in DISTRICTS]
+    others = list(
+        District.objects.exclude(code__in=demo_codes)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        objections.append(
+            f"the database holds {len(others)} district(s) that are not demo districts ({shown})"
+        )
+    return objections
+
+
 @transaction.atomic
-def load_demo() -> dict[str, int]:
-    """Create or refresh the demo city. Running it again changes nothing."""
+def load_demo(*, force: bool = False) -> DemoLoadResult:
+    """Create or refresh the demo city. Running it again changes nothing.
+
+    Refuses, before writing anything, where the demo looks out of place (see
+    ``demo_load_objections``) unless ``force`` is given.
+    """
+    objections = demo_load_objections()
+    if objections and not force:
+        raise DemoLoadRefused(
+            "Refusing to load the illustrative demo: "
+            + "; ".join(objections)
+            + ". The demo adds invented figures and demo users; use --force to load it anyway."
+        )
     groups = {}
     for code, name, name_en, order in GROUPS:
         groups[code], _ = Group.objects.update_or_create(
@@ -347,17 +391,18 @@ def load_demo() -> dict[str, int]:
     for value in to_update:
         value.save(update_fields=["value", "target", "entered_at"])
     values = len(existing) + len(to_create)
-    users = _load_demo_users()
+    users_created, users_kept = _load_demo_users()
     demo_flag_forget()
-    return {
+    counts = {
         "groups": len(groups),
         "districts": len(districts),
         "indicators": len(indicators),
         "values": values,
-        "users": users,
+        "users": len(DEMO_USERS),
         "races": len(DEMO_RACE_FILES),
         "publications": _load_demo_races(),
     }
+    return DemoLoadResult(counts, users_created, users_kept)
 
 
 def _load_demo_races() -> int:
@@ -372,19 +417,26 @@ def _load_demo_races() -> int:
     return publications
 
 
-def _load_demo_users() -> int:
+def _load_demo_users() -> tuple[list[str], list[str]]:
+    """Create the demo users; return the usernames created and those that existed."""
     roles = ensure_roles()
     user_model = get_user_model()
+    created_names, kept_names = [], []
     for username, role, full_name in DEMO_USERS:
         user, created = user_model.objects.get_or_create(username=username)
         first, _, last = full_name.partition(" ")
         user.first_name, user.last_name = first, last
         user.is_staff = role in STAFF_ROLES
         user.is_superuser = role is Role.ADMINISTRATOR
-        if created or not user.check_password(DEMO_PASSWORD):
+        # Only a new user gets the published demo password: resetting an existing one would
+        # undo a password someone chose, and open their account to anyone who read the README.
+        if created:
             user.set_password(DEMO_PASSWORD)
+            created_names.append(username)
+        else:
+            kept_names.append(username)
         user.save()
         user.groups.set([roles[role]])
     clerk = user_model.objects.get(username="clerk")
     clerk.clerk_districts.set(District.objects.filter(code=CLERK_DISTRICT))
-    return len(DEMO_USERS)
+    return created_names, kept_names

@@ -45,7 +45,8 @@ def browser():
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
+    # pytest-django runs with DEBUG off, where load_demo refuses without --force.
+    call_command("load_demo", "--force", verbosity=0)
 
 
 @pytest.fixture

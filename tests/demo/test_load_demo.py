@@ -1,12 +1,22 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
 from demo.city import DEMO_NOTE, DEMO_PASSWORD, DEMO_QUARTERS, DISTRICTS, INDICATORS
 from districts.models import District, Group, Indicator, Value
+from rankings.models import Race
+from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def on_a_development_machine(settings):
+    # pytest-django runs tests with DEBUG off; the demo is meant for DEBUG on.
+    settings.DEBUG = True
 
 
 def _snapshot():
@@ -74,3 +84,55 @@ def test_the_demo_keeps_a_value_someone_entered_by_hand():
     call_command("load_demo", verbosity=0)
     value.refresh_from_db()
     assert value.value == 99
+
+
+def _nothing_written():
+    return (
+        not Value.objects.exists()
+        and not Race.objects.exists()
+        and not get_user_model().objects.exists()
+    )
+
+
+def test_it_refuses_to_load_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off.*--force"):
+        call_command("load_demo", verbosity=0)
+    assert not District.objects.exists()
+    assert _nothing_written()
+
+
+def test_it_refuses_to_load_into_a_database_with_districts_that_are_not_the_demo_s():
+    DistrictFactory(code="110101", name="东城区")
+    with pytest.raises(CommandError, match="1 district.*not demo districts.*110101.*--force"):
+        call_command("load_demo", verbosity=0)
+    assert list(District.objects.values_list("code", flat=True)) == ["110101"]
+    assert _nothing_written()
+
+
+def test_force_loads_it_despite_debug_off_and_other_districts(settings):
+    settings.DEBUG = False
+    DistrictFactory(code="110101", name="东城区")
+    call_command("load_demo", "--force", verbosity=0)
+    assert District.objects.count() == len(DISTRICTS) + 1
+    assert Value.objects.filter(note=DEMO_NOTE).exists()
+
+
+def test_it_keeps_the_password_an_existing_user_changed():
+    call_command("load_demo", verbosity=0)
+    reviewer = get_user_model().objects.get(username="reviewer")
+    reviewer.set_password("chosen-by-the-bureau")
+    reviewer.save()
+    call_command("load_demo", verbosity=0)
+    reviewer.refresh_from_db()
+    assert reviewer.check_password("chosen-by-the-bureau")
+    assert not reviewer.check_password(DEMO_PASSWORD)
+
+
+def test_the_summary_names_the_users_it_created_and_those_that_kept_their_password():
+    get_user_model().objects.create_user(username="admin", password="the-real-admin-password")
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo users created: reviewer, clerk, official, viewer / saima-demo" in out.getvalue()
+    assert "existed already kept their password: admin" in out.getvalue()
+    assert get_user_model().objects.get(username="admin").check_password("the-real-admin-password")

@@ -42,22 +42,33 @@ def test_json_lists_every_district_with_the_documented_fields(scene):
         assert required <= record.keys()
         assert set(record["contributions"]) == {i.code for i in scene.indicators}
         assert all({"kind", "params", "text"} <= r.keys() for r in record["reasons"])
-    assert [r["rank"] for r in records] == sorted(r["rank"] for r in records)
+    assert [r["rank"] for r in records] == [1, 2, 3, 4, 5]
     assert {r["district"] for r in records} == {d.code for d in scene.districts}
 
 
 def test_json_matches_the_published_standings_of_the_same_inputs(scene):
-    records = {
-        r["district"]: r for r in json.loads(_run(scene.race.code, "2025Q2", "--format", "json"))
-    }
-    for code, rank, score, flags in scene.publications[-1].standings.values_list(
-        "district__code", "rank", "score", "flags"
-    ):
-        assert (records[code]["rank"], records[code]["score"], records[code]["flags"]) == (
-            rank,
-            score,
-            flags,
+    records = json.loads(_run(scene.race.code, "2025Q2", "--format", "json"))
+    previewed = {r["district"]: (r["rank"], r["score"], r["flags"]) for r in records}
+    published = {
+        code: (rank, score, flags)
+        for code, rank, score, flags in scene.publications[-1].standings.values_list(
+            "district__code", "rank", "score", "flags"
         )
+    }
+    # Worked out by hand from the builder's formula. In 2025Q2 the five districts entered
+    # 0.5, 8.5, 8, 7.5, 7 on indicator 0; 1 each on indicator 1; 1.5, 2, 2.5, 3, 3.5 on
+    # indicator 2 (lower is better). Efficacy points 60 + 40 × the share of the range,
+    # averaged over the three indicators.
+    one, two, three, four, five = (d.code for d in scene.districts)
+    expected = {
+        one: (4, pytest.approx((60 + 100 + 100) / 3), []),
+        two: (1, pytest.approx((100 + 100 + 90) / 3), ["red"]),
+        three: (2, pytest.approx((97.5 + 100 + 80) / 3), []),
+        four: (3, pytest.approx((95 + 100 + 70) / 3), []),
+        five: (5, pytest.approx((92.5 + 100 + 60) / 3), ["yellow"]),
+    }
+    assert previewed == expected
+    assert previewed == published  # to the last bit: the same inputs, the same numbers
 
 
 def test_contributions_add_up_to_the_score(scene):

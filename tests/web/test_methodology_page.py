@@ -39,7 +39,7 @@ def test_a_user_without_a_role_is_refused(client, published):
 def test_the_page_lists_every_indicator_with_its_method_and_share(client_for, published):
     html = client_for(Role.VIEWER).get(page_url(published)).content.decode()
     for indicator in published.indicators:
-        assert indicator.display_name in html
+        assert indicator.name_en in html
     # The builder's defaults: efficacy coefficient, missing figures at the group average.
     assert html.count("efficacy coefficient: 60 + 40 × (x − min) / (max − min)") == 2
     assert html.count("efficacy coefficient: 60 + 40 × (max − x) / (max − min)") == 1
@@ -53,7 +53,7 @@ def test_the_page_explains_how_scores_become_ranks(client_for, published):
     assert "The score is the weighted mean of its parts." in html
     assert "Scores are rounded to 2 decimal places before ranking" in html
     assert "The highest score ranks first." in html
-    assert published.indicators[0].display_name + ", in that order" in html
+    assert published.indicators[0].name_en + ", in that order" in html
     assert "Red flag: the first ranked district" in html
     assert "Yellow flag: the last ranked district" in html
 

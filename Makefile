@@ -11,13 +11,14 @@ PIP_TOOLS_VERSION := 7.6.2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv lock migrate demo static messages chromium run test bench lint format clean
+.PHONY: help venv lock migrate demo static messages chromium run test bench lint check format clean
 
 help:
 	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make bench  - time the ranking engine and the main pages"
 	@echo "make lint   - ruff check"
+	@echo "make check  - Django's system check, missing migrations and ruff"
 	@echo "make lock   - re-resolve $(LOCK) from pyproject.toml (after changing a dependency)"
 
 # Installs exactly the locked versions (hash-checked), then Saima itself without resolving again.
@@ -78,6 +79,12 @@ bench: messages
 	$(PY) bench/pages.py
 
 lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+# Django's system check, no model change without its migration, and the linter.
+check: $(INSTALLED)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 
 format: $(INSTALLED)

@@ -37,6 +37,28 @@ def may_publish(user) -> bool:
     return is_bureau(user)
 
 
+def may_enter_values(user, district) -> bool:
+    """Clerks enter their own districts' figures; the bureau enters and corrects any."""
+    if not user.is_authenticated or not user.has_perm("districts.change_value"):
+        return False
+    return is_bureau(user) or district.pk in clerk_district_ids(user)
+
+
+def may_submit_return(user, district) -> bool:
+    """A district's clerk submits its return (the bureau may, for a district without one)."""
+    return may_enter_values(user, district)
+
+
+def may_review(user) -> bool:
+    """Approving, returning and reopening returns is the bureau's: never a clerk's."""
+    return is_bureau(user)
+
+
+def may_see_unpublished(user) -> bool:
+    """Figures nobody has published yet are shown to the bureau only, marked as such."""
+    return is_bureau(user)
+
+
 def clerk_district_ids(user) -> frozenset[int]:
     """The districts a clerk looks after (none for anyone else)."""
     if not user.is_authenticated:

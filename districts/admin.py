@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.access import is_bureau
+from accounts.access import is_bureau, may_enter_values
+from districts.decimals import format_decimal
 from districts.models import District, Group, Indicator, Value
+from districts.services.entry import value_save
+from districts.validation import figure_problems
 
 
 class PeriodListFilter(admin.SimpleListFilter):
@@ -27,30 +33,89 @@ class GroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "name_en", "kind", "group", "population", "order", "active"]
     list_filter = ["group", "kind", "active"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["group"]
     autocomplete_fields = ["group"]
 
+    def get_search_results(self, request, queryset, search_term):
+        # The district autocomplete of the value forms offers a clerk his own districts only.
+        if not is_bureau(request.user):
+            queryset = queryset.filter(clerks=request.user)
+        return super().get_search_results(request, queryset, search_term)
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "category", "frequency", "cumulative"]
     list_filter = ["direction", "category", "frequency", "cumulative"]
     search_fields = ["code", "name", "name_en", "category"]
 
 
+class ValueAdminForm(forms.ModelForm):
+    """The change form of one figure: the service's rules, shown on the form's fields."""
+
+    # The version the editor started from; a save after someone else's is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Value
+        fields = ["district", "indicator", "period", "value", "target", "note", "justification"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        district, indicator = cleaned.get("district"), cleaned.get("indicator")
+        if district is not None and not may_enter_values(self.user, district):
+            self.add_error("district", _("You may enter figures for your own districts only."))
+        if indicator is not None and cleaned.get("period"):
+            problems = figure_problems(
+                indicator=indicator,
+                period_code=cleaned["period"],
+                value=cleaned.get("value"),
+                target=cleaned.get("target"),
+            )
+            for field, message in problems.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        if self.instance.pk:
+            expected = cleaned.get("expected_version")
+            current = Value.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if expected is not None and current and current[0] != expected:
+                raise ValidationError(
+                    _(
+                        "Someone saved this figure after you opened it. Reload the page to "
+                        "see their figure, then enter yours again if it is still right."
+                    )
+                )
+            if self.instance.locked and self.has_changed():
+                raise ValidationError(
+                    _(
+                        "This figure is used by a published race and locked; a reviewer "
+                        "reopens the return to correct it."
+                    )
+                )
+        return cleaned
+
+
 @admin.register(Value)
-class ValueAdmin(admin.ModelAdmin):
+class ValueAdmin(SimpleHistoryAdmin):
+    form = ValueAdminForm
     list_display = [
         "district",
         "indicator",
         "period",
-        "value",
-        "target",
+        "figure",
+        "target_figure",
         "status",
+        "locked",
         "entered_by",
         "entered_at",
     ]
@@ -58,30 +123,55 @@ class ValueAdmin(admin.ModelAdmin):
     search_fields = ["district__code", "district__name", "indicator__code", "indicator__name"]
     list_select_related = ["district", "indicator", "entered_by"]
     autocomplete_fields = ["district", "indicator"]
-    readonly_fields = ["entered_by", "entered_at"]
+    readonly_fields = ["status", "locked", "version", "entered_by", "entered_at"]
+    history_list_display = ["status", "value", "target", "locked"]
 
-    @staticmethod
-    def _limited_to_own_districts(request) -> bool:
-        # Clerks enter figures for the districts they look after; the bureau sees them all.
-        return not is_bureau(request.user)
+    @admin.display(description=_("value"), ordering="value")
+    def figure(self, obj: Value) -> str:
+        return format_decimal(obj.value)
+
+    @admin.display(description=_("annual target"), ordering="target")
+    def target_figure(self, obj: Value) -> str:
+        return format_decimal(obj.target) if obj.target is not None else "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class FormForUser(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return FormForUser
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if self._limited_to_own_districts(request):
+        if not is_bureau(request.user):
             queryset = queryset.filter(district__clerks=request.user)
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district" and self._limited_to_own_districts(request):
+        if db_field.name == "district" and not is_bureau(request.user):
             kwargs["queryset"] = District.objects.filter(clerks=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_autocomplete_fields(self, request):
-        # The autocomplete widget would offer every district; clerks get a plain choice list.
-        if self._limited_to_own_districts(request):
-            return ["indicator"]
-        return super().get_autocomplete_fields(request)
-
-    def save_model(self, request, obj, form, change):
-        obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+    def save_model(self, request, obj: Value, form: ValueAdminForm, change: bool) -> None:
+        # One write path for every figure: the entry service (rules, draft status, history).
+        data = form.cleaned_data
+        saved = value_save(
+            user=request.user,
+            district=data["district"],
+            indicator=data["indicator"],
+            period=data["period"],
+            value=data["value"],
+            target=data.get("target"),
+            note=data.get("note", ""),
+            justification=data.get("justification", ""),
+            expected_version=data.get("expected_version"),
+            reason="admin form",
+        )
+        obj.pk, obj.period, obj.status, obj.version = (
+            saved.pk,
+            saved.period,
+            saved.status,
+            saved.version,
+        )

@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from districts.decimals import format_decimal
-from districts.periods import PERIOD_PATTERN, Period, PeriodError
+from districts.periods import PERIOD_PATTERN, Period, PeriodError, PeriodKind
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -91,6 +92,7 @@ class District(BilingualName):
         verbose_name=_("clerks"),
         help_text=_("Staff of the unit who enter its values and answer comments about it."),
     )
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["group__order", "order", "code"]
@@ -112,6 +114,14 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("monthly")
     QUARTERLY = "quarterly", _("quarterly")
     YEARLY = "yearly", _("yearly")
+
+
+# The kind of period each frequency's values are entered for.
+FREQUENCY_PERIOD_KINDS = {
+    Frequency.MONTHLY: PeriodKind.MONTH,
+    Frequency.QUARTERLY: PeriodKind.QUARTER,
+    Frequency.YEARLY: PeriodKind.YEAR,
+}
 
 
 class Indicator(BilingualName):
@@ -144,9 +154,21 @@ class Indicator(BilingualName):
         null=True,
         blank=True,
     )
+    change_threshold = models.DecimalField(
+        _("change that needs a justification (%)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "A value that changes by more than this share against the previous period or the "
+            "same period last year is flagged, and its clerk explains it before submitting."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("display order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -184,9 +206,11 @@ class Indicator(BilingualName):
 
 
 class ValueStatus(models.TextChoices):
-    # Ready for the review workflow of a later issue; imports and the admin enter approved values.
+    """Where a figure stands in review; races read approved figures only."""
+
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
 
 
@@ -217,8 +241,22 @@ class Value(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.APPROVED
+        _("status"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT
     )
+    justification = models.CharField(
+        _("justification"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why a figure that the checks flag is right (needed before submitting)."),
+    )
+    locked = models.BooleanField(
+        _("locked"),
+        default=False,
+        help_text=_("Used by a current publication; a reviewer reopens the return to change it."),
+    )
+    # Optimistic locking: a save names the version it started from and is refused if another
+    # save came first, so no one overwrites a colleague's figure without seeing it.
+    version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -228,6 +266,7 @@ class Value(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["period", "district__order", "district__code", "indicator__order"]
@@ -261,3 +300,93 @@ class Value(models.Model):
             and (problem := self.indicator.range_problem(self.value))
         ):
             raise ValidationError({"value": problem})
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+    REOPENED = "reopened", _("reopened")
+
+
+class DataReturn(models.Model):
+    """A district's return for one period: its figures go through review together.
+
+    The clerk submits, a reviewer approves or returns it with a reason; after publishing, a
+    reviewer can reopen it with a reason. Who did each step and when is kept (and its
+    history), so timeliness against the period's deadline can be measured.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="returns", verbose_name=_("district")
+    )
+    period = models.CharField(_("period"), max_length=7, validators=[validate_period_code])
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Why the return was sent back or reopened."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "district__order", "district__code"]
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "period"], name="return_unique_per_period"),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_PATTERN), name="return_period_well_formed"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReturnStatus.values), name="return_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district.code} {self.period} ({self.status})"
+
+
+class PeriodDeadline(models.Model):
+    """When the bureau expects every district's return for a period."""
+
+    period = models.CharField(
+        _("period"), max_length=7, unique=True, validators=[validate_period_code]
+    )
+    due = models.DateField(_("due"))
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_PATTERN), name="deadline_period_well_formed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.due}"

@@ -12,9 +12,9 @@ from functools import total_ordering
 
 PERIOD_PATTERN = r"^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^([0-9]{4})$")
+_QUARTER = re.compile(r"^([0-9]{4})Q([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from districts.models import BilingualName, District, Group
 from districts.periods import PERIOD_PATTERN
@@ -23,6 +24,7 @@ class Race(BilingualName):
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(_("display order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]

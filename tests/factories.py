@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from districts.models import District, DistrictKind, Group, Indicator, Value
+from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,3 +59,5 @@ class ValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     period = "2025Q1"
     value = Decimal("5.5")
+    # Most tests need figures a race reads; review tests ask for drafts explicitly.
+    status = ValueStatus.APPROVED

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from districts.periods import Period
+from districts.services.review import values_lock
 from rankings.errors import RaceConfigurationError
 from rankings.models import Publication, Race, Standing
 from rankings.selectors.publications import publication_current
@@ -59,4 +60,13 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
         supersedes=current,
     )
     Standing.objects.bulk_create(standing_rows(preview=preview, publication=publication))
+    # The figures the standings cite cannot change under them until a reviewer reopens them.
+    values_lock(
+        value_ids=[
+            figure.ref["value_id"]
+            for figure in preview.inputs.figures.values()
+            if figure.ref is not None
+        ],
+        user=user,
+    )
     return PublishResult(publication, True, current)

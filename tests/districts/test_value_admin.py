@@ -56,7 +56,9 @@ def test_a_clerk_cannot_enter_a_value_for_another_district(client, scene):
     assert not Value.objects.filter(period="2025Q2").exists()
 
 
-def test_a_clerk_enters_a_value_for_their_district_and_is_recorded_as_its_author(client, scene):
+def test_a_clerks_new_value_is_a_draft_recorded_as_theirs_even_when_the_post_says_approved(
+    client, scene
+):
     client.force_login(scene["clerk"])
     response = client.post(
         reverse("admin:districts_value_add"),
@@ -71,6 +73,8 @@ def test_a_clerk_enters_a_value_for_their_district_and_is_recorded_as_its_author
     assert response.status_code == 302
     value = Value.objects.get(period="2025Q2")
     assert value.entered_by == scene["clerk"]
+    assert value.status == "draft"
+    assert value.history.get().history_user == scene["clerk"]
 
 
 def test_the_bureau_sees_every_districts_values(client, scene):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.periods import Period, PeriodError
-from districts.services import values_export
+from districts.services.imports import values_export
 
 
 class Command(BaseCommand):

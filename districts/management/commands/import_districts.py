@@ -1,7 +1,7 @@
 """python manage.py import_districts FILE [--create-groups]"""
 
 from districts.management.csv_commands import CsvImportCommand
-from districts.services import DISTRICT_COLUMNS, DISTRICT_OPTIONAL_COLUMNS, districts_import
+from districts.services.imports import DISTRICT_COLUMNS, DISTRICT_OPTIONAL_COLUMNS, districts_import
 
 
 class Command(CsvImportCommand):

@@ -1,7 +1,11 @@
 """python manage.py import_indicators FILE"""
 
 from districts.management.csv_commands import CsvImportCommand
-from districts.services import INDICATOR_COLUMNS, INDICATOR_OPTIONAL_COLUMNS, indicators_import
+from districts.services.imports import (
+    INDICATOR_COLUMNS,
+    INDICATOR_OPTIONAL_COLUMNS,
+    indicators_import,
+)
 
 
 class Command(CsvImportCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from districts.management.csv_commands import CsvImportCommand
-from districts.services import VALUE_COLUMNS, VALUE_OPTIONAL_COLUMNS, values_import
+from districts.services.imports import VALUE_COLUMNS, VALUE_OPTIONAL_COLUMNS, values_import
 
 
 class Command(CsvImportCommand):

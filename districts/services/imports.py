@@ -37,7 +37,7 @@ from districts.models import (
     ValueStatus,
 )
 from districts.periods import Period, PeriodError
-from districts.selectors import values_for_export
+from districts.selectors.exports import values_for_export
 
 DISTRICT_COLUMNS = ("code", "name", "kind", "group")
 DISTRICT_OPTIONAL_COLUMNS = ("name_en", "population")

@@ -1,0 +1,1 @@
+"""Reads of what staff enter: exports, review, completeness and data quality."""

@@ -1,0 +1,1 @@
+"""Writes of what staff enter: imports, value entry and the review workflow."""

@@ -1,0 +1,51 @@
+"""Rules a figure must keep before it is saved, whichever path it comes by.
+
+Hard rules block the save and name the field; every entry path (admin form, period grid,
+imports) asks these same functions, so a figure cannot get in by one path that another
+refuses.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from districts.decimals import format_decimal
+from districts.models import FREQUENCY_PERIOD_KINDS, Indicator
+from districts.periods import Period, PeriodError
+
+
+def period_problem(indicator: Indicator, period_code: str) -> str | None:
+    """Why the period cannot hold a value of this indicator, or None."""
+    try:
+        period = Period.parse(period_code)
+    except PeriodError as error:
+        return str(error)
+    expected = FREQUENCY_PERIOD_KINDS.get(indicator.frequency)
+    if expected is not None and period.kind != expected:
+        return (
+            f"{indicator.code} is entered {indicator.frequency}: a {expected} period is "
+            f"needed, not the {period.kind} {period.code}"
+        )
+    return None
+
+
+def target_problem(target: Decimal | None) -> str | None:
+    if target is not None and target < 0:
+        return f"an annual target cannot be negative ({format_decimal(target)})"
+    return None
+
+
+def figure_problems(
+    *, indicator: Indicator, period_code: str, value: Decimal | None, target: Decimal | None
+) -> dict[str, str]:
+    """Every hard rule the figure breaks, by field name (empty when it may be saved)."""
+    problems = {}
+    if problem := period_problem(indicator, period_code):
+        problems["period"] = problem
+    if value is None:
+        problems["value"] = "a number is needed"
+    elif problem := indicator.range_problem(value):
+        problems["value"] = problem
+    if problem := target_problem(target):
+        problems["target"] = problem
+    return problems

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("", include("districts.urls")),
     path("", include("comments.urls")),
     path("", include("rankings.urls")),
 ]

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.access import is_bureau, may_enter_values
+from districts.admin_views.period_grid import period_grid_view
+from districts.admin_views.value_import import value_import_view
 from districts.decimals import format_decimal
 from districts.models import District, Group, Indicator, Value
 from districts.services.entry import value_save
@@ -133,6 +136,23 @@ class ValueAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("annual target"), ordering="target")
     def target_figure(self, obj: Value) -> str:
         return format_decimal(obj.target) if obj.target is not None else "—"
+
+    change_list_template = "admin/districts/value/change_list.html"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "grid/",
+                self.admin_site.admin_view(lambda request: period_grid_view(request, self)),
+                name="districts_value_grid",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(lambda request: value_import_view(request, self)),
+                name="districts_value_import",
+            ),
+        ]
+        return extra + super().get_urls()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

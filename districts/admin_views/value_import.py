@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from django.http import Http404
+
+
+def value_import_view(request, model_admin):
+    raise Http404

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import role_label as _role_label
+from districts.decimals import format_decimal
+from districts.presenters import warning_text
 from pages import formatting
 
 register = template.Library()
@@ -71,3 +73,17 @@ def number(value, decimals=2):
 def role_label(role: str) -> str:
     """The translated name of a role stored as text (a comment author's role)."""
     return _role_label(role or "")
+
+
+@register.filter
+def figure(value) -> str:
+    """A stored figure as entered: 3.9, not 3.9000000000."""
+    if value is None or value == "":
+        return "—"
+    return format_decimal(value)
+
+
+@register.simple_tag
+def check_warning(warning) -> str:
+    """A soft-check warning of a figure, in words."""
+    return warning_text(warning)

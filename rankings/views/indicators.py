@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.access import reader_required
+from accounts.access import may_see_unpublished, reader_required
 from pages.requests import optional_period_or_404
 from rankings.errors import PageNotFound
 from rankings.selectors.indicator_pages import indicator_page_get
@@ -16,6 +16,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
             indicator_code=code,
             group_code=request.GET.get("group") or None,
             period=optional_period_or_404(request.GET.get("period")),
+            published_only=not may_see_unpublished(request.user),
         )
     except PageNotFound as error:
         raise Http404(str(error)) from error

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from districts.models import Value
+from rankings.services.publishing import standings_publish
 from tests.builders import build_published_race, user_with_role
 from tests.factories import DistrictFactory, GroupFactory, ValueFactory
 
@@ -24,6 +25,11 @@ ROW = re.compile(
 def page_url(indicator, **params) -> str:
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return reverse("indicator", args=[indicator.code]) + (f"?{query}" if query else "")
+
+
+def republish(published) -> None:
+    """Publish the latest period again after a test changed its figures (a new revision)."""
+    standings_publish(race=published.race, period=published.latest_period)
 
 
 def listed(html: str) -> list[tuple[str, str]]:
@@ -99,6 +105,7 @@ def test_equal_values_share_a_competition_rank(client_for, published):
         Value.objects.filter(district=district, indicator=indicator, period="2025Q2").update(
             value=Decimal(number)
         )
+    republish(published)
 
     html = client_for(Role.VIEWER).get(page_url(indicator)).content.decode()
 
@@ -133,6 +140,7 @@ def test_targets_show_completion_against_the_year_elapsed(client_for, published)
     Value.objects.filter(
         district=published.districts[0], indicator=indicator, period="2025Q2"
     ).update(value=Decimal(10), target=Decimal(20))
+    republish(published)
 
     html = re.sub(r"\s+", " ", client_for(Role.VIEWER).get(page_url(indicator)).content.decode())
 
@@ -144,7 +152,9 @@ def test_it_says_who_entered_each_value_and_when(client_for, published, users):
     indicator = published.indicators[0]
     Value.objects.filter(indicator=indicator, period="2025Q2").update(entered_by=users[Role.CLERK])
 
-    html = client_for(Role.VIEWER).get(page_url(indicator)).content.decode()
+    # The bureau reads the figures as they stand; the published citation is unchanged, since
+    # who typed a figure does not change the standings.
+    html = client_for(Role.REVIEWER).get(page_url(indicator)).content.decode()
 
     assert html.count("entered by clerk on ") == len(published.districts)
 
@@ -156,19 +166,57 @@ def test_district_names_link_to_the_district_page(client_for, published):
         assert f'href="{reverse("district", args=[district.code])}"' in html
 
 
-def test_another_group_can_be_chosen(client_for, published):
+def test_another_group_can_be_chosen_by_the_bureau_before_it_is_published(client_for, published):
     other = GroupFactory()
     elsewhere = DistrictFactory(group=other)
     ValueFactory(district=elsewhere, indicator=published.indicators[0], period="2025Q4")
 
     html = (
-        client_for(Role.VIEWER)
+        client_for(Role.REVIEWER)
         .get(page_url(published.indicators[0], group=other.code))
         .content.decode()
     )
 
     assert listed(html) == [("1", elsewhere.code)]
     assert '<option value="2025Q4" selected>' in html
+    assert "not published" in html
+
+
+def test_readers_see_published_figures_only(client_for, published):
+    indicator = published.indicators[0]
+    leader = published.districts[0]
+    # A correction entered after publishing, and a whole new period nobody has published.
+    Value.objects.filter(district=leader, indicator=indicator, period="2025Q2").update(
+        value=Decimal("99.5")
+    )
+    ValueFactory(district=leader, indicator=indicator, period="2025Q3", value=Decimal("42.5"))
+
+    for role in (Role.VIEWER, Role.OFFICIAL, Role.CLERK):
+        html = client_for(role).get(page_url(indicator)).content.decode()
+        assert "99.5" not in html and "42.5" not in html
+        assert "2025Q3" not in html
+        assert "7.5%" in html  # the published figure of the leader (see the builder's pattern)
+    assert client_for(Role.VIEWER).get(page_url(indicator, period="2025Q3")).status_code == 200
+    assert (
+        "42.5"
+        not in client_for(Role.VIEWER).get(page_url(indicator, period="2025Q3")).content.decode()
+    )
+
+
+def test_the_bureau_sees_unpublished_figures_marked(client_for, published):
+    indicator = published.indicators[0]
+    ValueFactory(
+        district=published.districts[0],
+        indicator=indicator,
+        period="2025Q3",
+        value=Decimal("42.5"),
+        status="submitted",
+    )
+
+    html = client_for(Role.REVIEWER).get(page_url(indicator, period="2025Q3")).content.decode()
+
+    assert "42.5%" in html
+    assert "not published: submitted" in html
 
 
 def test_a_district_without_a_value_is_listed_last(client_for, published):
@@ -176,6 +224,7 @@ def test_a_district_without_a_value_is_listed_last(client_for, published):
     Value.objects.filter(
         district=published.districts[0], indicator=indicator, period="2025Q2"
     ).delete()
+    republish(published)
 
     html = client_for(Role.VIEWER).get(page_url(indicator)).content.decode()
 

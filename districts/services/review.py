@@ -165,9 +165,11 @@ def return_reopen(*, user, district: District, period: Period, reason: str) -> D
         raise PermissionDenied(_("Only reviewers reopen a return."))
     text = _written_reason(reason)
     data_return = _locked_return(district, period.code)
-    if data_return.status not in (ReturnStatus.APPROVED, ReturnStatus.SUBMITTED):
-        raise ValidationError(_("Only an approved return can be reopened."))
     locked = list(_values(district, period.code).filter(locked=True))
+    # Figures loaded before returns were kept (or by an import) can be published without an
+    # approved return on record: what a publication locked can always be reopened.
+    if data_return.status not in (ReturnStatus.APPROVED, ReturnStatus.SUBMITTED) and not locked:
+        raise ValidationError(_("Only an approved return can be reopened."))
     for value in locked:
         value.locked = False
     bulk_update_with_history(

@@ -105,3 +105,17 @@ def standing_rows(
             )
         )
     return rows
+
+
+def publication_inputs_changed(*, publication: Publication) -> bool:
+    """Whether publishing the race for the period again would add a revision.
+
+    True when an approved figure, the methodology or the previous period's publication has
+    changed since ``publication`` was computed (for example after a return was reopened and
+    corrected). Computes the race, so it is asked for the bureau's view only.
+    """
+    try:
+        preview = race_compute(race=publication.race, period=Period.parse(publication.period))
+    except RaceConfigurationError:
+        return False
+    return preview.fingerprint != publication.fingerprint

@@ -24,6 +24,7 @@ from rankings.selectors.leaderboards import (
     publication_latest,
     race_find,
 )
+from rankings.selectors.race_previews import publication_inputs_changed
 from rankings.services.publishing import standings_publish
 from rankings.tables import LeaderboardTable
 
@@ -103,6 +104,11 @@ def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
         "show_values": request.GET.get("show") == "values",
         "can_preview": previewer,
         "can_publish": previewer,
+        # Reviewers learn that a correction awaits publishing as a new revision.
+        "inputs_changed": previewer
+        and board.publication is not None
+        and board.publication.is_current
+        and publication_inputs_changed(publication=board.publication),
     }
     return render(request, "rankings/leaderboard.html", context)
 

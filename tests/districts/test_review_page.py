@@ -48,7 +48,7 @@ def test_the_reviewer_sees_each_figure_beside_last_period_last_year_target_and_c
     client.force_login(user_with_role(Role.REVIEWER))
     html = client.get(review_url(submitted["district"])).content.decode()
 
-    row = html.split("<th scope=\"row\">GDP growth</th>")[1].split("</tr>")[0]
+    row = html.split('<th scope="row">GDP growth</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0].strip() for c in row.split('<td class="number">')[1:5]]
     assert cells == ["9%", "5%", "4.2%", "7%"]
     assert "+80.0% on the previous period (5.00)" in row

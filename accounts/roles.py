@@ -50,12 +50,19 @@ _VIEW_ALL = [
 ]
 
 # A change here also needs a migration that grants it on databases already installed
-# (accounts/0001_roles keeps a frozen copy; tests/accounts/test_roles.py compares them).
+# (each roles migration keeps a frozen copy; tests/accounts/test_roles.py compares them).
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
         f"{app}.{action}_{model}"
         for app, models in {
-            "districts": ["group", "district", "indicator", "value"],
+            "districts": [
+                "group",
+                "district",
+                "indicator",
+                "value",
+                "datareturn",
+                "perioddeadline",
+            ],
             "rankings": ["race", "methodologyversion", "publication", "standing"],
             "comments": ["comment"],
         }.items()
@@ -72,10 +79,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + [
         "districts.add_value",
         "districts.change_value",
+        "districts.view_datareturn",
+        "districts.view_perioddeadline",
+        "districts.add_perioddeadline",
+        "districts.change_perioddeadline",
         "rankings.add_publication",
     ],
     Role.CLERK: _VIEW_ALL
-    + ["districts.add_value", "districts.change_value", "comments.respond_comment"],
+    + [
+        "districts.add_value",
+        "districts.change_value",
+        "districts.view_datareturn",
+        "comments.respond_comment",
+    ],
     Role.OFFICIAL: _VIEW_ALL + ["comments.post_comment"],
     Role.VIEWER: list(_VIEW_ALL),
 }

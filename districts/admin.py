@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,7 +10,7 @@ from accounts.access import is_bureau, may_enter_values
 from districts.admin_views.period_grid import period_grid_view
 from districts.admin_views.value_import import value_import_view
 from districts.decimals import format_decimal
-from districts.models import District, Group, Indicator, Value
+from districts.models import DataReturn, District, Group, Indicator, PeriodDeadline, Value
 from districts.services.entry import value_save
 from districts.validation import figure_problems
 
@@ -195,3 +196,55 @@ class ValueAdmin(SimpleHistoryAdmin):
             saved.status,
             saved.version,
         )
+
+
+@admin.register(DataReturn)
+class DataReturnAdmin(SimpleHistoryAdmin):
+    """Returns change through the review page's workflow only; here they are read."""
+
+    list_display = [
+        "district",
+        "period",
+        "status",
+        "first_submitted_at",
+        "submitted_at",
+        "reviewed_at",
+        "review_link",
+    ]
+    list_filter = ["status", PeriodListFilter, "district__group"]
+    search_fields = ["district__code", "district__name", "district__name_en"]
+    list_select_related = ["district"]
+    readonly_fields = [
+        "district",
+        "period",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "first_submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "reason",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not is_bureau(request.user):
+            queryset = queryset.filter(district__clerks=request.user)
+        return queryset
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj: DataReturn) -> str:
+        url = reverse("entry-review", args=[obj.district.code, obj.period])
+        return format_html('<a href="{}">{}</a>', url, _("open"))
+
+
+@admin.register(PeriodDeadline)
+class PeriodDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["period", "due"]
+    search_fields = ["period"]

@@ -64,11 +64,16 @@ def _create_permissions_now(apps, using):
 
 
 def create_roles(apps, schema_editor):
+    grant(apps, schema_editor, ROLE_PERMISSIONS)
+
+
+def grant(apps, schema_editor, table):
+    """Create the role groups and add the permissions ``table`` names (later migrations too)."""
     using = schema_editor.connection.alias
     _create_permissions_now(apps, using)
     role_group = apps.get_model("auth", "Group")
     permission = apps.get_model("auth", "Permission")
-    for role, dotted_names in ROLE_PERMISSIONS.items():
+    for role, dotted_names in table.items():
         group, _created = role_group.objects.using(using).get_or_create(name=role)
         granted = []
         for dotted in dotted_names:

@@ -235,16 +235,16 @@ def test_reasons_are_grouped_and_cite_who_entered_the_value_and_when(client_for,
     # Worked out by hand: with 8.5 on indicator 0 the district leads it (a strength) and
     # trails on indicator 2 (a weakness); each cites its value. The rank change cites none.
     assert reasons.count(f"entered by clerk on {when}") == 2
-    assert "admin/districts/value/" not in html
+    assert "/history/" not in html
 
 
-def test_staff_follow_a_citation_to_the_value_in_the_admin(client_for, published, cited):
+def test_staff_follow_a_citation_to_the_values_history(client_for, published, cited):
     # The strength the district's reasons cite: its 8.5 on indicator 0 (see `cited`).
     value = Value.objects.get(district=cited, period="2025Q2", indicator=published.indicators[0])
 
     html = client_for(Role.CLERK).get(page_url(cited)).content.decode()
 
-    assert reverse("admin:districts_value_change", args=[value.pk]) in html
+    assert f'<a href="{reverse("value-history", args=[value.pk])}">value 8.5%</a>' in html
 
 
 # ---------------------------------------------------------------- language

@@ -15,9 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import STAFF_ROLES, Role, ensure_roles
 from demo.banner import demo_flag_forget
+from demo.returns import load_demo_in_progress, load_demo_returns
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
 from rankings.methodology_files import methodology_from_file
@@ -389,7 +391,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         Value.objects.exclude(note=DEMO_NOTE).values_list("district_id", "indicator_id", "period")
     )
     to_create = [v for v in to_create if (v.district_id, v.indicator_id, v.period) not in taken]
-    Value.objects.bulk_create(to_create)
+    bulk_create_with_history(to_create, Value, default_change_reason="demo")
     for value in to_update:
         value.save(update_fields=["value", "target", "entered_at"])
     values = len(existing) + len(to_create)
@@ -404,6 +406,17 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         "races": len(DEMO_RACE_FILES),
         "publications": _load_demo_races(),
     }
+    reviewer = get_user_model().objects.get(username="reviewer")
+    counts["returns"] = load_demo_returns(
+        districts=districts, quarters=demo_quarters(), reviewer=reviewer, note=DEMO_NOTE
+    )
+    load_demo_in_progress(
+        districts=districts,
+        indicators=indicators,
+        last=demo_quarters()[-1],
+        clerk_district=CLERK_DISTRICT,
+        note=DEMO_NOTE,
+    )
     return DemoLoadResult(counts, users_created, users_kept)
 
 

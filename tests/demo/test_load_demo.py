@@ -5,8 +5,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
-from demo.city import DEMO_NOTE, DEMO_PASSWORD, DEMO_QUARTERS, DISTRICTS, INDICATORS
-from districts.models import District, Group, Indicator, Value
+from demo.city import (
+    CLERK_DISTRICT,
+    DEMO_NOTE,
+    DEMO_PASSWORD,
+    DEMO_QUARTERS,
+    DISTRICTS,
+    INDICATORS,
+    demo_quarters,
+)
+from districts.models import DataReturn, District, Group, Indicator, PeriodDeadline, Value
 from rankings.models import Race
 from tests.factories import DistrictFactory
 
@@ -39,8 +47,26 @@ def test_the_demo_loads_every_unit_indicator_and_quarter():
     call_command("load_demo", verbosity=0)
     assert District.objects.count() == len(DISTRICTS)
     assert Indicator.objects.count() == len(INDICATORS)
-    assert Value.objects.count() == len(DISTRICTS) * len(INDICATORS) * DEMO_QUARTERS
+    published = Value.objects.filter(period__in=[p.code for p in demo_quarters()])
+    assert published.count() == len(DISTRICTS) * len(INDICATORS) * DEMO_QUARTERS
     assert set(Group.objects.values_list("code", flat=True)) == {"counties", "zones"}
+
+
+def test_the_demo_has_approved_returns_and_a_quarter_in_review():
+    call_command("load_demo", verbosity=0)
+    quarters = [p.code for p in demo_quarters()]
+    published = DataReturn.objects.filter(period__in=quarters)
+    assert published.count() == len(DISTRICTS) * DEMO_QUARTERS
+    assert set(published.values_list("status", flat=True)) == {"approved"}
+    assert PeriodDeadline.objects.filter(period__in=quarters).count() == DEMO_QUARTERS
+
+    in_review = demo_quarters()[-1].next().code
+    statuses = set(DataReturn.objects.filter(period=in_review).values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "approved", "returned"}
+    clerks_return = DataReturn.objects.get(district__code=CLERK_DISTRICT, period=in_review)
+    assert clerks_return.status == "returned" and clerks_return.reason
+    # A race reads approved figures only: the quarter in review is not published.
+    assert not Value.objects.filter(period=in_review, locked=True).exists()
 
 
 def test_loading_the_demo_twice_changes_nothing():

@@ -81,3 +81,44 @@ def test_the_bureau_sees_every_districts_values(client, scene):
     client.force_login(scene["reviewer"])
     response = client.get(reverse("admin:districts_value_changelist"))
     assert set(response.context["cl"].queryset) == {scene["own_value"], scene["other_value"]}
+
+
+def test_the_district_autocomplete_offers_a_clerk_his_own_districts_only(client, scene):
+    client.force_login(scene["clerk"])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "districts", "model_name": "value", "field_name": "district", "term": ""},
+    )
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(scene["own"].pk)]
+
+
+def test_the_value_list_shows_figures_as_entered(client, scene):
+    Value.objects.filter(pk=scene["own_value"].pk).update(value="3.9")
+    client.force_login(scene["clerk"])
+
+    html = client.get(reverse("admin:districts_value_changelist")).content.decode()
+
+    assert '<td class="field-figure">3.9</td>' in html
+    assert "3.9000000000" not in html
+
+
+def test_a_form_opened_before_someone_elses_save_is_refused(client, scene):
+    value = scene["own_value"]
+    client.force_login(scene["clerk"])
+    url = reverse("admin:districts_value_change", args=[value.pk])
+    form = {
+        "district": scene["own"].pk,
+        "indicator": scene["indicator"].pk,
+        "period": value.period,
+        "value": "7.1",
+        "expected_version": value.version,
+    }
+    Value.objects.filter(pk=value.pk).update(value="6.6", version=value.version + 1)
+
+    response = client.post(url, form)
+
+    assert response.status_code == 200
+    assert "Someone saved this figure after you opened it" in response.content.decode()
+    assert str(Value.objects.get(pk=value.pk).value.normalize()) == "6.6"

@@ -102,3 +102,32 @@ def test_an_image_outside_the_subset_stays_as_written_rather_than_vanishing():
 
 def test_a_heading_outside_the_subset_stays_a_paragraph_of_text():
     assert render_markdown("# Investment") == "<p># Investment</p>"
+
+
+# --- hostile input: nothing a comment holds may crash or stall its rendering -------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MARKDOWN_HEAVY = st.lists(
+    st.sampled_from(list("1.-*+>[]()!`_#<&\\ \n\tax") + ["1. ", "- ", "> ", "[a](", "    "]),
+    max_size=1500,
+).map(lambda parts: "".join(parts)[:5000])
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKDOWN_HEAVY)
+def test_any_markdown_heavy_text_renders_without_error(text):
+    html = render_markdown(text)
+    assert isinstance(html, str)
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1. " * 471, "1. " * 1666, "- " * 2500, "> " * 2500, "[" * 5000, "a[" * 2500],
+    ids=["numbered-471", "numbered-1666", "bullets", "quotes", "brackets", "a-brackets"],
+)
+def test_deeply_nested_or_bracket_heavy_comments_render(text):
+    html = render_markdown(text)
+    assert html.count("<ol>") + html.count("<ul>") + html.count("<blockquote>") <= 6

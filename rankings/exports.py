@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 
 from districts.models import DistrictKind
 from pages.formatting import flag_label
+from pages.spreadsheets import csv_row, xlsx_append
 from rankings.models import Standing
 from rankings.presenters import leaderboard_reasons
 from rankings.selectors.leaderboards import Leaderboard
@@ -88,9 +89,9 @@ def csv_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpRespo
     # The byte-order mark tells Excel the file is UTF-8, so Chinese names open correctly.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(export_header(board))
+    writer.writerow(csv_row(export_header(board)))
     for row in export_rows(board, standings):
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(csv_row(row))
     return _attachment(response, export_filename(board, "csv"))
 
 
@@ -107,14 +108,14 @@ def xlsx_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResp
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = board.period.code
-    sheet.append([export_title(board)])
+    xlsx_append(sheet, [export_title(board)])
     sheet["A1"].font = Font(bold=True, size=13)
     header = export_header(board)
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in export_rows(board, standings):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     sheet.freeze_panes = "A3"
     for column, width in zip("ABCDEFGHI", (6, 6, 12, 24, 14, 9, 12, 10, 10), strict=True):
         sheet.column_dimensions[column].width = width

@@ -44,8 +44,8 @@ class Period:
     number: int = 0
 
     def __post_init__(self) -> None:
-        if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise PeriodError(f"year {self.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        # The year range is checked where codes are read (parse): the period before the
+        # first readable one, or after the last, must still exist as a baseline to look up.
         limits = {PeriodKind.YEAR: (0, 0), PeriodKind.QUARTER: (1, 4), PeriodKind.MONTH: (1, 12)}
         low, high = limits[self.kind]
         if not low <= self.number <= high:
@@ -57,6 +57,13 @@ class Period:
         if not isinstance(text, str):
             raise PeriodError(f"expected a period code such as 2025Q1, got {text!r}")
         code = text.strip().upper()
+        period = cls._read(text, code)
+        if not MIN_YEAR <= period.year <= MAX_YEAR:
+            raise PeriodError(f"year {period.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        return period
+
+    @classmethod
+    def _read(cls, text: str, code: str) -> Period:
         if match := _QUARTER.match(code):
             return cls(int(match[1]), PeriodKind.QUARTER, int(match[2]))
         if match := _MONTH.match(code):

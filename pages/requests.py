@@ -18,3 +18,17 @@ def period_or_404(code: str) -> Period:
 def optional_period_or_404(code: str | None) -> Period | None:
     """As period_or_404, for a period the request may leave out (None then)."""
     return period_or_404(code) if code else None
+
+
+# Revision and version numbers fit well within every database's integer column.
+MAX_NUMBER_DIGITS = 9
+
+
+def optional_number_or_404(text: str | None) -> int | None:
+    """A positive whole number from a query parameter (ASCII digits only: "²".isdigit() is
+    true but int("²") fails), None when absent; anything else is a page not found."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_NUMBER_DIGITS:
+        raise Http404("not a number")
+    return int(text)

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts.access import may_preview, may_publish, reader_required
 from districts.periods import Period
-from pages.requests import period_or_404
+from pages.requests import optional_number_or_404, period_or_404
 from rankings.errors import RaceConfigurationError
 from rankings.exports import EXPORT_FORMATS, csv_response, xlsx_response
 from rankings.filters import StandingFilter
@@ -37,12 +37,7 @@ def _race_or_404(code: str) -> Race:
 
 
 def _revision(request: HttpRequest) -> int | None:
-    text = request.GET.get("revision", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("revision must be a number")
-    return int(text)
+    return optional_number_or_404(request.GET.get("revision"))
 
 
 def _preview_url(race: Race, period: Period) -> str:

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import reader_required
+from pages.requests import optional_number_or_404
 from rankings.methodology_text import methodology_describe
 from rankings.selectors.leaderboards import methodology_get, race_find
 
@@ -13,10 +14,8 @@ def methodology_page(request: HttpRequest, race: str) -> HttpResponse:
     race_obj = race_find(code=race)
     if race_obj is None:
         raise Http404("no such race")
-    version_text = request.GET.get("version", "")
-    if version_text and not version_text.isdigit():
-        raise Http404("version must be a number")
-    page = methodology_get(race=race_obj, version=int(version_text) if version_text else None)
+    version = optional_number_or_404(request.GET.get("version"))
+    page = methodology_get(race=race_obj, version=version)
     if page is None:
         raise Http404("no such methodology version")
     context = {

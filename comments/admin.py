@@ -34,6 +34,14 @@ class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [CommentEventInline]
     exclude = ["body_html"]
 
+    def get_queryset(self, request):
+        # A removed comment is hidden from everyone but those who remove comments: its text
+        # stays in the audit trail for administrators, not in clerks' and reviewers' search.
+        queryset = super().get_queryset(request)
+        if not request.user.has_perm("comments.remove_comment"):
+            queryset = queryset.filter(removed_at__isnull=True)
+        return queryset
+
 
 @admin.register(CommentEvent)
 class CommentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -58,3 +58,22 @@ def test_the_comment_admin_lists_open(published, admin_client, model):
     response = admin_client.get(reverse(f"admin:comments_{model._meta.model_name}_changelist"))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.CLERK])
+def test_a_removed_comment_is_neither_listed_nor_found_nor_opened_by_the_bureau_or_clerks(
+    client, published, admin_user, role
+):
+    comment = comment_post(
+        author=user_with_role(Role.OFFICIAL),
+        race=published.race,
+        period=published.latest_period,
+        body="Removed remark about Lüyuan.",
+    )
+    comment_remove(actor=admin_user, comment=comment, reason="Off topic")
+    client.force_login(user_with_role(role))
+
+    listing = client.get(reverse("admin:comments_comment_changelist"), {"q": "Removed remark"})
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].queryset) == []
+    assert client.get(change_url(comment)).status_code == 302  # the admin's "no such object"

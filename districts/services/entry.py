@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import may_enter_values
@@ -66,7 +66,17 @@ def value_save(
         record = Value(district=district, indicator=indicator, period=code, **fields)
         record.entered_by = user
         _with_history(record, user=user, reason=reason or "entered")
-        record.save()
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError as error:
+            # Someone created the same figure between our read and our write.
+            raise ValueConflict(
+                _(
+                    "Someone entered this figure while you were typing yours. Reload to see "
+                    "it, then enter yours again if it is still right."
+                )
+            ) from error
     else:
         if expected_version is not None and existing.version != expected_version:
             raise ValueConflict(

@@ -224,3 +224,15 @@ def test_a_reviewer_reopens_with_a_reason_and_the_figure_can_be_corrected(scene,
     corrected = enter(scene, "6.4")
     assert (corrected.status, corrected.value) == ("draft", Decimal("6.4"))
     assert Value.objects.get(district=scene["other"]).locked
+
+
+def test_two_people_creating_the_same_figure_at_once_is_a_conflict_not_an_error(scene):
+    from unittest import mock
+
+    # The second save's read finds nothing (the first has not committed when it looks).
+    enter(scene, "6.5")
+    with mock.patch("districts.services.entry.Value.objects.select_for_update") as read:
+        read.return_value.filter.return_value.first.return_value = None
+        with pytest.raises(ValueConflict):
+            enter(scene, "7.0", user=scene["reviewer"])
+    assert Value.objects.get().value == Decimal("6.5")

@@ -11,11 +11,12 @@ PIP_TOOLS_VERSION := 7.6.2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv lock migrate demo static messages chromium run test bench lint check format clean
+.PHONY: help venv lock migrate demo static messages chromium run serve test bench lint check format clean
 
 help:
 	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
+	@echo "make serve  - production-like: DEBUG off, static manifest, migrate, gunicorn (needs SECRET_KEY)"
 	@echo "make bench  - time the ranking engine and the main pages"
 	@echo "make lint   - ruff check"
 	@echo "make check  - Django's system check, missing migrations and ruff"
@@ -73,6 +74,14 @@ chromium:
 
 test: messages chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Production-like on this machine: DEBUG off, hashed static files, migrations, gunicorn.
+# Needs SECRET_KEY (and ALLOWED_HOSTS beyond 127.0.0.1/localhost) in the environment.
+serve: messages
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 1; }
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 bench: messages
 	$(PY) -m rankings.engine.bench

@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.sessions import touch_on_sign_in
+
+        user_logged_in.connect(touch_on_sign_in, dispatch_uid="accounts.touch_on_sign_in")

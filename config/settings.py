@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Extends a signed-in session at most once a minute (SESSION_IDLE_MINUTES).
+    "accounts.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pages.middleware.PrivateCachingMiddleware",
     # Records who made each change that django-simple-history keeps.
@@ -113,7 +115,6 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Signed-in sessions end after this many minutes without a request (8 hours by default).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
-SESSION_SAVE_EVERY_REQUEST = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

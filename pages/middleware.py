@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 
@@ -19,6 +20,12 @@ class PrivateCachingMiddleware:
         response = self.get_response(request)
         if response.get("Content-Disposition", "").startswith("attachment"):
             response["Cache-Control"] = "no-store"
-        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+        # Without a session cookie nobody is signed in; asking request.user would read the
+        # session and add "Vary: Cookie" to every anonymous response.
+        elif (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             patch_cache_control(response, private=True)
         return response

@@ -26,8 +26,3 @@ def test_an_export_is_never_stored(client_for, published, file_format):
 
 def test_database_connections_are_checked_before_reuse():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-
-
-def test_an_idle_session_expires_and_each_request_extends_it():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60

@@ -26,6 +26,14 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_text_read(text: str) -> str:
+    """The inverse of csv_cell for text read back from a CSV Saima wrote: the apostrophe
+    that neutralised a formula-like text is dropped, so export then import is exact."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(value) for value in values]
 

@@ -1,6 +1,6 @@
-"""Importing districts, indicators and values from CSV tables, and exporting values.
+"""Importing districts, indicators and values from CSV or XLSX files.
 
-Every import first validates the whole table, collecting every problem, and writes only when
+Every import first checks the whole file, collecting every problem, and writes only when
 there are none, inside one transaction: a file is imported completely or not at all.
 
 Columns that are absent from a file leave the stored fields alone on re-import; an empty cell in
@@ -9,23 +9,26 @@ an optional column that is present clears the field (or resets it to its default
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, TextIO
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone, translation
 
-from districts.csv_io import (
-    CellReader,
-    CsvTable,
-    ImportReport,
-    ImportResult,
-    header_problems,
-    write_csv,
-)
+from accounts.access import is_bureau
 from districts.decimals import format_decimal
+from districts.importing.cells import CellReader
+from districts.importing.report import ImportReport, ImportResult, RowOutcome, SourceFacts
+from districts.importing.returns import IMPORT_RETURN_STATUSES, returns_follow
+from districts.importing.tables import Table, header_problems, opened_table
+from districts.importing.value_rows import (
+    VALUE_COLUMNS,
+    VALUE_OPTIONAL_COLUMNS,
+    ValueRowChecker,
+)
+from districts.importing.value_writes import ImportSettings, StoredValuesChanged, value_writer
 from districts.models import (
     Direction,
     District,
@@ -33,11 +36,8 @@ from districts.models import (
     Frequency,
     Group,
     Indicator,
-    Value,
     ValueStatus,
 )
-from districts.periods import Period, PeriodError
-from districts.selectors.exports import values_for_export
 
 DISTRICT_COLUMNS = ("code", "name", "kind", "group")
 DISTRICT_OPTIONAL_COLUMNS = ("name_en", "population")
@@ -45,11 +45,12 @@ INDICATOR_COLUMNS = ("code", "name", "unit", "direction")
 INDICATOR_OPTIONAL_COLUMNS = (
     "name_en", "category", "decimals", "frequency", "cumulative", "min", "max",
 )  # fmt: skip
-VALUE_COLUMNS = ("district", "indicator", "period", "value")
-VALUE_OPTIONAL_COLUMNS = ("target", "note")
 
 POSITIVE_INTEGER_MAX = 2_147_483_647  # the largest PositiveIntegerField value on every database
 INDICATOR_DECIMALS_MAX = 6  # the indicator_decimals_max_6 constraint
+
+# How often (in rows) a long import reports its progress.
+PROGRESS_EVERY = 5000
 
 
 def _english_labels(choices: type[models.TextChoices]) -> dict[str, str]:
@@ -69,18 +70,6 @@ def _field(model: type[models.Model], name: str) -> models.Field:
     return model._meta.get_field(name)
 
 
-def _start_report(
-    table: CsvTable, required: tuple[str, ...], optional: tuple[str, ...]
-) -> ImportReport:
-    report = ImportReport(table.problems)
-    report.problems.extend(header_problems(table, required=required, optional=optional))
-    return report
-
-
-def _rejected(report: ImportReport) -> ImportResult:
-    return ImportResult(problems=report.sorted_problems())
-
-
 def _report_duplicate(cells: CellReader, seen: dict[Any, int], key: Any, description: str) -> None:
     if key in seen:
         cells.problem(None, f"duplicate of row {seen[key]} ({description})")
@@ -89,11 +78,20 @@ def _report_duplicate(cells: CellReader, seen: dict[Any, int], key: Any, descrip
 
 
 def _save_record(
-    model: type[models.Model], existing: models.Model | None, code: str, fields: dict[str, Any]
+    model: type[models.Model],
+    existing: models.Model | None,
+    code: str,
+    fields: dict[str, Any],
+    *,
+    user,
+    reason: str,
 ) -> tuple[str, list[str]]:
     """Create or update one record by code; returns what happened and the changed fields."""
+    record = existing or model(code=code, **fields)
+    # django-simple-history reads these when it writes the historical row of this save.
+    record._history_user, record._change_reason = user, reason
     if existing is None:
-        model.objects.create(code=code, **fields)
+        record.save()
         return "created", []
     changed = [name for name, value in fields.items() if getattr(existing, name) != value]
     if not changed:
@@ -104,30 +102,40 @@ def _save_record(
     return "updated", changed
 
 
-_ACTIONS = {"created": "create", "updated": "update"}
+_ACTIONS = {"created": "create", "updated": "update", "unchanged": "unchanged"}
 
 
 def _count(result: ImportResult, outcome: str, row: int, what: str) -> None:
-    """Count one record's outcome ("created", "updated" or "unchanged") and describe changes.
-
-    Changes are worded as actions ("row 3: create ...") so that they read right both after an
-    import and in a dry run's preview.
-    """
-    setattr(result, outcome, getattr(result, outcome) + 1)
-    if outcome in _ACTIONS:
-        result.changes.append(f"row {row}: {_ACTIONS[outcome]} {what}")
+    """Count one record's outcome ("created", "updated" or "unchanged")."""
+    result.count(RowOutcome(row, _ACTIONS[outcome], what))
 
 
-def districts_import(*, table: CsvTable, create_groups: bool) -> ImportResult:
-    """Create or update districts by code. Unknown group codes are problems unless
-    ``create_groups``, which creates each missing group named after its code."""
-    report = _start_report(table, DISTRICT_COLUMNS, DISTRICT_OPTIONAL_COLUMNS)
+def _read_rows(
+    path: str | Path,
+    name: str | None,
+    report: ImportReport,
+    columns: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[Table, list]:
+    """The whole table: districts and indicators come a few hundred to a file."""
+    with opened_table(path, report=report, name=name) as table:
+        required, optional = columns
+        header_problems(table, report, required=required, optional=optional)
+        return table, list(table.rows)
+
+
+def districts_import(
+    *, path: str | Path, name: str | None = None, create_groups: bool, user=None
+) -> ImportResult:
+    """Create or update districts by code from a CSV or XLSX file. Unknown group codes are
+    problems unless ``create_groups``, which creates each missing group named after its code."""
+    report = ImportReport()
+    table, rows = _read_rows(path, name, report, (DISTRICT_COLUMNS, DISTRICT_OPTIONAL_COLUMNS))
     groups = {group.code: group for group in Group.objects.all()}
     new_group_codes: list[str] = []
     planned: list[tuple[int, str, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for row in table.rows:
-        cells = CellReader(row, report)
+    for row in rows:
+        cells = CellReader(row, report, table)
         problems_before = len(report)
         code = cells.text("code", _field(District, "code"), required=True)
         fields: dict[str, Any] = {
@@ -152,28 +160,37 @@ def districts_import(*, table: CsvTable, create_groups: bool) -> ImportResult:
         if len(report) == problems_before:
             planned.append((row.number, code, group_code, fields))
     if report:
-        return _rejected(report)
+        return ImportResult.rejected(report, _source_facts(table))
 
-    result = ImportResult(notes=[f"created group {code}" for code in new_group_codes])
+    result = ImportResult(
+        source=_source_facts(table),
+        notes=[f"created group {code}" for code in new_group_codes],
+        rounded=report.rounded,
+        rounded_example=report.rounded_example,
+    )
+    reason = f"import {table.name}"[:100]
     existing = {district.code: district for district in District.objects.select_related("group")}
     with transaction.atomic():
         for group_code in new_group_codes:
             groups[group_code] = Group.objects.create(code=group_code, name=group_code)
         for number, code, group_code, fields in planned:
             fields["group"] = groups[group_code]
-            outcome, changed = _save_record(District, existing.get(code), code, fields)
+            outcome, changed = _save_record(
+                District, existing.get(code), code, fields, user=user, reason=reason
+            )
             _count(result, outcome, number, _described(f"district {code}", changed))
     return result
 
 
-def indicators_import(*, table: CsvTable) -> ImportResult:
-    """Create or update indicators by code."""
-    report = _start_report(table, INDICATOR_COLUMNS, INDICATOR_OPTIONAL_COLUMNS)
+def indicators_import(*, path: str | Path, name: str | None = None, user=None) -> ImportResult:
+    """Create or update indicators by code from a CSV or XLSX file."""
+    report = ImportReport()
+    table, rows = _read_rows(path, name, report, (INDICATOR_COLUMNS, INDICATOR_OPTIONAL_COLUMNS))
     existing = {indicator.code: indicator for indicator in Indicator.objects.all()}
     planned: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for row in table.rows:
-        cells = CellReader(row, report)
+    for row in rows:
+        cells = CellReader(row, report, table)
         problems_before = len(report)
         code = cells.text("code", _field(Indicator, "code"), required=True)
         fields = _indicator_fields(cells)
@@ -183,12 +200,17 @@ def indicators_import(*, table: CsvTable) -> ImportResult:
         if len(report) == problems_before:
             planned.append((row.number, code, fields))
     if report:
-        return _rejected(report)
+        return ImportResult.rejected(report, _source_facts(table))
 
-    result = ImportResult()
+    result = ImportResult(
+        source=_source_facts(table), rounded=report.rounded, rounded_example=report.rounded_example
+    )
+    reason = f"import {table.name}"[:100]
     with transaction.atomic():
         for number, code, fields in planned:
-            outcome, changed = _save_record(Indicator, existing.get(code), code, fields)
+            outcome, changed = _save_record(
+                Indicator, existing.get(code), code, fields, user=user, reason=reason
+            )
             _count(result, outcome, number, _described(f"indicator {code}", changed))
     return result
 
@@ -235,157 +257,122 @@ def _described(what: str, changed: list[str]) -> str:
     return f"{what} ({', '.join(changed)})" if changed else what
 
 
-@dataclass(frozen=True, slots=True)
-class _PlannedValue:
-    row: int
-    district: District
-    indicator: Indicator
-    period: str
-    fields: dict[str, Any]
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.district.pk, self.indicator.pk, self.period)
-
-    @property
-    def label(self) -> str:
-        return f"{self.district.code} {self.indicator.code} {self.period}"
-
-
 def values_import(
-    *, table: CsvTable, dry_run: bool, user: AbstractBaseUser | None = None
+    *,
+    path: str | Path,
+    name: str | None = None,
+    user=None,
+    status: str = ValueStatus.APPROVED,
+    dry_run: bool = False,
+    list_limit: int = 0,
+    preview_limit: int = 0,
+    progress: Callable[[Table], None] | None = None,
 ) -> ImportResult:
-    """Create or update values keyed by district code, indicator code and period; imported
-    values are approved. ``dry_run`` validates and counts but writes nothing. Created and
-    changed values record ``user`` as the one who entered them."""
-    report = _start_report(table, VALUE_COLUMNS, VALUE_OPTIONAL_COLUMNS)
-    districts = {district.code: district for district in District.objects.all()}
-    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
-    planned: list[_PlannedValue] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for row in table.rows:
-        cells = CellReader(row, report)
-        problems_before = len(report)
-        district = _known(cells, "district", districts)
-        indicator = _known(cells, "indicator", indicators)
-        period = _period_code(cells)
-        fields: dict[str, Any] = {"value": cells.decimal("value", required=True)}
-        if cells.has("target"):
-            fields["target"] = cells.decimal("target")
-        if cells.has("note"):
-            fields["note"] = cells.text("note", _field(Value, "note"))
-        if indicator and fields["value"] is not None:
-            _check_value_range(cells, indicator, fields["value"])
-        if district and indicator and period:
-            key = (district.code, indicator.code, period)
-            description = f"district {key[0]}, indicator {key[1]}, period {key[2]}"
-            _report_duplicate(cells, seen, key, description)
-        if len(report) == problems_before:
-            fields["status"] = ValueStatus.APPROVED
-            planned.append(_PlannedValue(row.number, district, indicator, period, fields))
-    if report:
-        return _rejected(report)
-    return _write_values(planned, dry_run=dry_run, user=user)
+    """Create or update values keyed by district code, indicator code and period, from the
+    CSV or XLSX file at ``path`` (``name`` is the file's name as staff know it).
 
+    Created and changed values get ``status``, a new version, and ``user`` as the one who
+    entered them; each gets a historical record whose reason names the file. Every
+    (district, period) return the file touches exists afterwards with the same status.
+    ``dry_run`` checks and compares but writes nothing. The result lists at most
+    ``list_limit`` created or updated rows and ``preview_limit`` unchanged ones; ``progress``
+    is called with the table every few thousand rows.
 
-def _known(cells: CellReader, column: str, records: dict[str, Any]) -> Any:
-    code = cells.required(column)
-    if code is None:
-        return None
-    if code not in records:
-        cells.problem(column, f'unknown {column} code "{code}"')
-        return None
-    return records[code]
-
-
-def _check_value_range(cells: CellReader, indicator: Indicator, value: Decimal) -> None:
-    if problem := indicator.range_problem(value):
-        cells.problem("value", problem)
-
-
-def _period_code(cells: CellReader) -> str | None:
-    text = cells.required("period")
-    if text is None:
-        return None
-    try:
-        # Store the canonical code so that "2025q1" and "2025Q1" are the same period.
-        return Period.parse(text).code
-    except PeriodError as error:
-        cells.problem("period", str(error))
-        return None
-
-
-def _write_values(
-    planned: list[_PlannedValue], *, dry_run: bool, user: AbstractBaseUser | None
-) -> ImportResult:
-    result = ImportResult(dry_run=dry_run)
-    stored = Value.objects.filter(
-        district__in={item.district.pk for item in planned},
-        indicator__in={item.indicator.pk for item in planned},
-        period__in={item.period for item in planned},
-    )
-    existing = {(value.district_id, value.indicator_id, value.period): value for value in stored}
-    to_create: list[Value] = []
-    to_update: list[Value] = []
-    now = timezone.now()
-    for item in planned:
-        value = existing.get(item.key)
-        if value is None:
-            to_create.append(
-                Value(
-                    district=item.district,
-                    indicator=item.indicator,
-                    period=item.period,
-                    entered_by=user,
-                    **item.fields,
-                )
-            )
-            _count(result, "created", item.row, f"{item.label} = {_shown(item.fields['value'])}")
-            continue
-        changed = [name for name, new in item.fields.items() if getattr(value, name) != new]
-        if not changed:
-            _count(result, "unchanged", item.row, item.label)
-            continue
-        described = ", ".join(
-            f"{name} {_shown(getattr(value, name))} -> {_shown(item.fields[name])}"
-            for name in changed
-        )
-        for name in changed:
-            setattr(value, name, item.fields[name])
-        value.entered_by, value.entered_at = user, now  # bulk_update skips auto_now
-        to_update.append(value)
-        _count(result, "updated", item.row, f"{item.label}: {described}")
-    if not dry_run:
-        with transaction.atomic():
-            Value.objects.bulk_create(to_create)
-            Value.objects.bulk_update(
-                to_update, ["value", "target", "note", "status", "entered_by", "entered_at"]
-            )
-    return result
-
-
-def _shown(field_value: Any) -> str:
-    if field_value is None:
-        return "(empty)"
-    if isinstance(field_value, Decimal):
-        return format_decimal(field_value)
-    return repr(field_value) if isinstance(field_value, str) else str(field_value)
-
-
-def values_export(*, stream: TextIO, period: str | None) -> int:
-    """Write values in the import format (so export then import is an exact round trip).
-
-    Returns the number of values written. Raises PeriodError for an unreadable ``period``.
+    Raises PermissionDenied for a user outside the bureau; clerks enter figures by hand.
     """
-    rows = (
-        [
-            value.district.code,
-            value.indicator.code,
-            value.period,
-            format_decimal(value.value),
-            "" if value.target is None else format_decimal(value.target),
-            value.note,
-        ]
-        for value in values_for_export(period=period).iterator(chunk_size=2000)
+    if status not in IMPORT_RETURN_STATUSES:
+        raise ValueError(
+            f"an import gives values the status draft, submitted or approved, not {status}"
+        )
+    if user is not None and not is_bureau(user):
+        raise PermissionDenied("Only the statistics bureau imports values.")
+    report = ImportReport()
+    with opened_table(path, report=report, name=name) as table:
+        header_problems(table, report, required=VALUE_COLUMNS, optional=VALUE_OPTIONAL_COLUMNS)
+        districts = dict(District.objects.values_list("code", "pk"))
+        indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+        settings = ImportSettings(
+            has_target="target" in table.columns,
+            has_note="note" in table.columns,
+            status=status,
+            user=user,
+            now=timezone.now(),
+            reason=f"import {table.name}"[:100],
+            district_codes={pk: code for code, pk in districts.items()},
+            indicator_codes={indicator.pk: code for code, indicator in indicators.items()},
+            list_limit=list_limit,
+            preview_limit=preview_limit,
+        )
+        checker = ValueRowChecker(
+            table=table, report=report, districts=districts, indicators=indicators
+        )
+        try:
+            with transaction.atomic():
+                writer = value_writer(settings, dry_run=dry_run, may_write=lambda: not report)
+                with writer:
+                    result = _check_and_write(table, report, checker, writer, settings, progress)
+                if dry_run or not result.ok:
+                    transaction.set_rollback(True)
+                return result
+        except StoredValuesChanged:
+            report.add(
+                table.header_row,
+                "stored values changed while the file was being imported (another import, or "
+                "a publication locked some); nothing was imported: import the file again",
+            )
+            return ImportResult.rejected(report, _source_facts(table))
+
+
+def _source_facts(table: Table) -> SourceFacts:
+    return SourceFacts(table.name, table.format, table.encoding, table.rows_read)
+
+
+def _check_and_write(table, report, checker, writer, settings, progress) -> ImportResult:
+    loading = not report
+    for row in table.rows:
+        checked = checker.check(row)
+        if loading:
+            if report:
+                # Refused: no need to load the rest, but every row is still checked.
+                writer.discard()
+                loading = False
+            elif checked is not None:
+                writer.add(checked)
+        if progress is not None and table.rows_read % PROGRESS_EVERY == 0:
+            progress(table)
+    if progress is not None:
+        progress(table)
+    if loading:
+        writer.loading_done()
+    source = _source_facts(table)
+    if report:
+        return ImportResult.rejected(report, source)
+    comparison = writer.comparison
+    for problem in comparison.locked:
+        report.add(
+            problem.row,
+            problem.message,
+            problem.column,
+            table.cell_name(problem.row, problem.column),
+        )
+    report.count += comparison.locked_count - len(comparison.locked)
+    if report:
+        return ImportResult.rejected(report, source)
+    result = ImportResult(
+        created=comparison.created,
+        updated=comparison.updated,
+        unchanged=comparison.unchanged,
+        dry_run=writer.dry_run,
+        source=source,
+        changes=comparison.changes,
+        unchanged_rows=comparison.unchanged_rows,
+        rounded=report.rounded,
+        rounded_example=report.rounded_example,
+        status=settings.status,
     )
-    return write_csv(stream, [*VALUE_COLUMNS, *VALUE_OPTIONAL_COLUMNS], rows)
+    if writer.dry_run:
+        return result
+    if writer.written != comparison.created + comparison.updated:
+        raise StoredValuesChanged
+    returns_follow(pairs=writer.pairs, written_pairs=writer.written_pairs, settings=settings)
+    return result

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 def test_it_imports_a_good_file_creating_and_updating_districts(run, data_file):
     output = run("import_districts", data_file("districts_good.csv"))
 
-    assert output.stdout.strip() == "created 4, updated 2, unchanged 0"
+    assert output.stdout.splitlines()[-1] == "created 4, updated 2, unchanged 0"
     assert District.objects.count() == 8
     nanguan = District.objects.get(code="220102")
     assert (nanguan.name_en, nanguan.population) == ("Nanguan District", 650000)
@@ -33,7 +33,7 @@ def test_reimporting_the_same_file_changes_nothing(run, data_file, database_stat
 
     output = run("import_districts", data_file("districts_good.csv"))
 
-    assert output.stdout.strip() == "created 0, updated 0, unchanged 6"
+    assert output.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 6"
     assert database_state() == before
 
 
@@ -45,6 +45,7 @@ def test_reimporting_updates_the_named_fields_and_lists_them_at_verbosity_2(run,
     )
 
     assert output.stdout.splitlines() == [
+        "read inline.csv (CSV in UTF-8): 1 row",
         "row 2: update district 220102 (name, kind)",
         "created 0, updated 1, unchanged 0",
     ]
@@ -76,7 +77,7 @@ def test_empty_optional_cells_clear_the_stored_values(run, csv_file):
 def test_it_reads_a_utf8_file_with_byte_order_mark_crlf_and_untidy_headers(run, data_file):
     output = run("import_districts", data_file("districts_good_bom.csv"))
 
-    assert output.stdout.strip() == "created 2, updated 0, unchanged 0"
+    assert output.stdout.splitlines()[-1] == "created 2, updated 0, unchanged 0"
     assert District.objects.get(code="220106").name == "绿园区"
 
 
@@ -94,6 +95,7 @@ def test_it_creates_unknown_groups_named_after_their_code_when_asked(run, data_f
     output = run("import_districts", data_file("districts_unknown_group.csv"), create_groups=True)
 
     assert output.stdout.splitlines() == [
+        "read districts_unknown_group.csv (CSV in UTF-8): 2 rows",
         "created group changchun_north",
         "created 1, updated 1, unchanged 0",
     ]
@@ -156,4 +158,48 @@ def test_it_lists_every_problem_in_a_file_not_only_the_first(rejected, data_file
         'row 3, column "kind"',
         'row 4, column "name"',
         'row 5, column "group"',
+    ]
+
+
+def test_it_reads_districts_from_a_workbook(run, tmp_path):
+    from tests.data.imports.workbooks import workbook
+
+    path = workbook(
+        tmp_path / "districts.xlsx",
+        [
+            ["code", "name", "kind", "group", "population"],
+            [220105, "二道区", "district", "changchun", 420000],
+        ],
+    )
+
+    output = run("import_districts", path)
+
+    assert output.stdout.splitlines() == [
+        "read districts.xlsx (XLSX): 1 row",
+        "created 1, updated 0, unchanged 0",
+    ]
+    assert District.objects.get(code="220105").population == 420000
+
+
+def test_it_reads_districts_from_a_gbk_file(run, tmp_path):
+    path = tmp_path / "districts.csv"
+    path.write_bytes("code,name,kind,group\n220106,绿园区,district,changchun\n".encode("gbk"))
+
+    output = run("import_districts", str(path))
+
+    assert output.stdout.splitlines()[0] == "read districts.csv (CSV in GB18030 (GBK)): 1 row"
+    assert District.objects.get(code="220106").name == "绿园区"
+
+
+def test_each_created_or_changed_district_has_a_history_record_naming_the_file(run, data_file):
+    run("import_districts", data_file("districts_good.csv"))
+
+    records = District.history.filter(history_change_reason="import districts_good.csv")
+    assert sorted((record.code, record.history_type) for record in records) == [
+        ("220102", "~"),
+        ("220104", "+"),
+        ("220183", "~"),
+        ("220191", "+"),
+        ("220192", "+"),
+        ("220193", "+"),
     ]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 def test_it_imports_a_good_file_creating_and_updating_indicators(run, data_file):
     output = run("import_indicators", data_file("indicators_good.csv"))
 
-    assert output.stdout.strip() == "created 2, updated 1, unchanged 0"
+    assert output.stdout.splitlines()[-1] == "created 2, updated 1, unchanged 0"
     assert Indicator.objects.count() == 5
     gdp = Indicator.objects.get(code="gdp_growth")
     assert (gdp.name, gdp.min_value, gdp.max_value) == (
@@ -48,14 +48,14 @@ def test_reimporting_the_same_file_changes_nothing(run, data_file, database_stat
 
     output = run("import_indicators", data_file("indicators_good.csv"))
 
-    assert output.stdout.strip() == "created 0, updated 0, unchanged 3"
+    assert output.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 3"
     assert database_state() == before
 
 
 def test_it_reads_a_utf8_file_with_byte_order_mark_crlf_and_untidy_headers(run, data_file):
     output = run("import_indicators", data_file("indicators_good_bom.csv"))
 
-    assert output.stdout.strip() == "created 1, updated 0, unchanged 0"
+    assert output.stdout.splitlines()[-1] == "created 1, updated 0, unchanged 0"
     income = Indicator.objects.get(code="resident_income")
     assert (income.unit, income.frequency, income.decimals) == ("元", Frequency.QUARTERLY, 1)
 
@@ -141,3 +141,32 @@ def test_it_lists_every_problem_in_a_file_not_only_the_first(rejected, data_file
         'row 3, column "frequency"',
         'row 4, column "min"',
     ]
+
+
+def test_it_reads_indicators_from_a_workbook_rounding_float_noise_in_bounds(run, tmp_path):
+    from tests.data.imports.workbooks import workbook
+
+    path = workbook(
+        tmp_path / "indicators.xlsx",
+        [["code", "name", "unit", "direction", "max"], ["pm25", "PM2.5", "μg/m³", "lower", 1]],
+        stored_numbers={"E2": "500.00000000000006"},
+    )
+
+    output = run("import_indicators", path)
+
+    assert output.stdout.splitlines() == [
+        "read indicators.xlsx (XLSX): 1 row",
+        "1 value had more than 10 decimals and was rounded, e.g. row 2: 500.00000000000006 → 500",
+        "created 1, updated 0, unchanged 0",
+    ]
+    assert Indicator.objects.get(code="pm25").max_value == Decimal("500")
+
+
+def test_each_created_indicator_has_a_history_record_naming_the_file(run, data_file):
+    run("import_indicators", data_file("indicators_good_bom.csv"))
+
+    [record] = Indicator.history.filter(code="resident_income")
+    assert (record.history_type, record.history_change_reason) == (
+        "+",
+        "import indicators_good_bom.csv",
+    )

@@ -49,7 +49,7 @@ def test_importing_and_publishing_the_hdi_race_reproduces_undps_values_and_ranks
 
     call_command("import_districts", str(districts), create_groups=True, verbosity=0)
     call_command("import_indicators", str(indicators), verbosity=0)
-    call_command("import_scores", str(values), verbosity=0)
+    call_command("import_values", str(values), verbosity=0)
     call_command("load_race", str(HDI / "race.toml"), verbosity=0)
     publication = standings_publish(
         race=Race.objects.get(code="hdi-2022"), period=Period.parse("2022")

@@ -1,12 +1,12 @@
 """python manage.py import_districts FILE [--create-groups]"""
 
-from districts.management.csv_commands import CsvImportCommand
+from districts.management.file_commands import FileImportCommand
 from districts.services.imports import DISTRICT_COLUMNS, DISTRICT_OPTIONAL_COLUMNS, districts_import
 
 
-class Command(CsvImportCommand):
+class Command(FileImportCommand):
     help = (
-        f"Create or update districts from a UTF-8 CSV file with the columns "
+        f"Create or update districts from a CSV or XLSX file with the columns "
         f"{','.join(DISTRICT_COLUMNS)} (optional: {','.join(DISTRICT_OPTIONAL_COLUMNS)}). "
         "Nothing is written unless the whole file is valid."
     )
@@ -22,6 +22,6 @@ class Command(CsvImportCommand):
     def handle(self, *args, file, create_groups, verbosity, **options):
         self.run_import(
             file,
-            lambda table: districts_import(table=table, create_groups=create_groups),
+            lambda path, name: districts_import(path=path, name=name, create_groups=create_groups),
             list_changes=verbosity >= 2,
         )

@@ -1,6 +1,6 @@
 """python manage.py import_indicators FILE"""
 
-from districts.management.csv_commands import CsvImportCommand
+from districts.management.file_commands import FileImportCommand
 from districts.services.imports import (
     INDICATOR_COLUMNS,
     INDICATOR_OPTIONAL_COLUMNS,
@@ -8,14 +8,16 @@ from districts.services.imports import (
 )
 
 
-class Command(CsvImportCommand):
+class Command(FileImportCommand):
     help = (
-        f"Create or update indicators from a UTF-8 CSV file with the columns "
+        f"Create or update indicators from a CSV or XLSX file with the columns "
         f"{','.join(INDICATOR_COLUMNS)} (optional: {','.join(INDICATOR_OPTIONAL_COLUMNS)}). "
         "Nothing is written unless the whole file is valid."
     )
 
     def handle(self, *args, file, verbosity, **options):
         self.run_import(
-            file, lambda table: indicators_import(table=table), list_changes=verbosity >= 2
+            file,
+            lambda path, name: indicators_import(path=path, name=name),
+            list_changes=verbosity >= 2,
         )

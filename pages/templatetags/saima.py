@@ -84,6 +84,6 @@ def figure(value) -> str:
 
 
 @register.simple_tag
-def check_warning(warning) -> str:
-    """A soft-check warning of a figure, in words."""
-    return warning_text(warning)
+def check_warning(warning, indicator, period) -> str:
+    """A soft-check warning of ``indicator``'s figure for ``period`` (a Period), in words."""
+    return warning_text(warning, indicator=indicator, period=period)

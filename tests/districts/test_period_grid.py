@@ -416,7 +416,7 @@ def test_a_flagged_figure_without_justification_cannot_be_submitted(client, scen
     page = response.content.decode()
     assert "The return was not submitted" in page
     assert "explain it before submitting" in page
-    assert "+80.0% on the previous period" in page
+    assert "up 80.0% on 2025Q1 (threshold 20%)" in page
     assert line_of(response, "gdp").submit_refused
     # The figure is saved as a draft; the return is not submitted.
     value = Value.objects.get(district=scene["own"], indicator__code="gdp", period=PERIOD)

@@ -51,7 +51,7 @@ def test_the_reviewer_sees_each_figure_beside_last_period_last_year_target_and_c
     row = html.split('<th scope="row">GDP growth</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0].strip() for c in row.split('<td class="number">')[1:5]]
     assert cells == ["9%", "5%", "4.2%", "7%"]
-    assert "+80.0% on the previous period (5.00)" in row
+    assert "up 80.0% on 2025Q1 (threshold 30%)" in row
     assert "A car plant opened" in row
     assert 'value="approve"' in html and 'value="return"' in html
 

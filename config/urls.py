@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from pages.views import healthz
+
+# The admin is where clerks and the bureau enter figures: it says whose it is.
+admin.site.site_header = _("Saima administration")
+admin.site.site_title = _("Saima administration")
+admin.site.index_title = _("Data entry and set-up")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "comments",
     "demo",
     "pages",
+    "backups",
 ]
 
 MIDDLEWARE = [

@@ -157,3 +157,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+
+# --- Scale-out: shared cache and read replica (docs/deploy.md) -----------------------------
+
+# Several servers share one cache: CACHE_URL names a Redis database, e.g.
+# redis://127.0.0.1:6379/1. Unset, each process keeps its own (development, one server).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "saima"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "saima",
+        }
+    }
+
+# A read replica of PostgreSQL (streaming replication). Nothing reads from it unless the
+# code names it: see config/db_routers.py for which reads may and why.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the "replica" through the test database instead of a second one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+
+# Where the admin keeps an uploaded values file between its preview and the confirmation.
+# With several servers it must be a directory they all share (NFS, a mounted volume);
+# unset, the system's temporary directory of the one server.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")

@@ -24,6 +24,7 @@ from rankings.selectors.leaderboards import (
     publication_latest,
     race_find,
 )
+from rankings.selectors.publications import publication_standings_cached
 from rankings.selectors.race_previews import publication_inputs_changed
 from rankings.services.publishing import standings_publish
 from rankings.tables import LeaderboardTable
@@ -118,7 +119,9 @@ def leaderboard_export(
     board = leaderboard_get(race=race_obj, period=period_obj, revision=_revision(request))
     if board is None:
         raise Http404("no publication for this period")
-    standings = StandingFilter(request.GET or None, kinds=board.kinds).apply(board.standings)
+    # Exports list every standing in rank order: the cached, immutable rows serve them.
+    cached = publication_standings_cached(publication=board.publication)
+    standings = StandingFilter(request.GET or None, kinds=board.kinds).apply(cached)
     if file_format == "csv":
         return csv_response(board, standings)
     return xlsx_response(board, standings)

@@ -11,13 +11,15 @@ PIP_TOOLS_VERSION := 7.6.2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv lock migrate demo static messages chromium run serve test bench lint check format clean
+.PHONY: help venv lock migrate demo static messages chromium run serve test bench lint check format clean loadtest faulttest
 
 help:
 	@echo "make run    - set up, migrate, load the illustrative demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make serve  - production-like: DEBUG off, static manifest, migrate, gunicorn (needs SECRET_KEY)"
 	@echo "make bench  - time the ranking engine and the main pages"
+	@echo "make loadtest  - 32 signed-in users for 60 s (locust) on gunicorn and PostgreSQL"
+	@echo "make faulttest - restart PostgreSQL under load (as root; cuts every session on it)"
 	@echo "make lint   - ruff check"
 	@echo "make check  - Django's system check, missing migrations and ruff"
 	@echo "make lock   - re-resolve $(LOCK) from pyproject.toml (after changing a dependency)"
@@ -101,3 +103,15 @@ format: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Load test: its own PostgreSQL database (saima_load on 127.0.0.1:5432, dropped at the end),
+# the demo, gunicorn with gunicorn.conf.py and DEBUG off, locust headless and bounded. Prints
+# requests/s, p50, p99 and errors per endpoint; fails on any error. LOADTEST_ARGS=--help.
+loadtest: messages
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# Fault test: restarts the shared PostgreSQL server (pg_ctlcluster, as root) under load and
+# while an import runs: every session on the server is cut, other people's included. Use
+# FAULTTEST_ARGS="--fault own-database" to cut only its own database. docs/performance.md.
+faulttest: messages
+	$(PY) bench/faulttest.py $(FAULTTEST_ARGS)

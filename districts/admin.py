@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,29 @@ class PeriodListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history pages are not found, rather than a server error, when
+    the address names a record or version by something that is not a number."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _key_or_404(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _key_or_404(self.model, unquote(object_id))
+        _key_or_404(
+            getattr(self.model, self.model._meta.simple_history_manager_attribute).model, version_id
+        )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _key_or_404(model, text: str) -> None:
+    try:
+        model._meta.pk.to_python(text)
+    except ValidationError as error:
+        raise Http404("no such record") from error
+
+
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "order"]
@@ -40,7 +65,7 @@ class GroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["code", "name", "name_en", "kind", "group", "population", "order", "active"]
     list_filter = ["group", "kind", "active"]
     search_fields = ["code", "name", "name_en"]
@@ -55,7 +80,7 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "name", "unit", "direction", "category", "frequency", "cumulative"]
     list_filter = ["direction", "category", "frequency", "cumulative"]
     search_fields = ["code", "name", "name_en", "category"]
@@ -113,7 +138,7 @@ class ValueAdminForm(forms.ModelForm):
 
 
 @admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
+class ValueAdmin(HistoryAdmin):
     form = ValueAdminForm
     list_display = [
         "district",
@@ -202,7 +227,7 @@ class ValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DataReturn)
-class DataReturnAdmin(SimpleHistoryAdmin):
+class DataReturnAdmin(HistoryAdmin):
     """Returns change through the review page's workflow only; here they are read."""
 
     list_display = [

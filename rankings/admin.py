@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -177,6 +179,18 @@ class MethodologyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return _toml_block(obj.spec)
 
 
+class CalendarBoundChangeList(ChangeList):
+    """A date-hierarchy day past the calendar's end (year 9999's last day, a year of twenty
+    digits) is shown as a wrong filter (?e=1), as Django shows an impossible date, rather
+    than the server error Django's OverflowError would give."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -191,6 +205,9 @@ class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["race", "period"]
     list_select_related = ["race", "methodology__race", "published_by"]
     date_hierarchy = "published_at"
+
+    def get_changelist(self, request, **kwargs):
+        return CalendarBoundChangeList
 
 
 @admin.register(Standing)

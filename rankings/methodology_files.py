@@ -22,6 +22,9 @@ def methodology_from_toml(text: str, *, source: str = "methodology") -> dict[str
 
 def methodology_from_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
+    if "\x00" in str(path):
+        # open() would raise ValueError, not OSError: no file name holds a NUL byte.
+        raise MethodologyFileError(f"{str(path)!r}: cannot be read: a file name holds no NUL byte")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:

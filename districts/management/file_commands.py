@@ -41,6 +41,7 @@ class FileImportCommand(BaseCommand):
         extra_lines: Callable[[ImportResult], list[str]] = lambda result: [],
     ) -> None:
         """Import ``file``; on any problem list them all on stderr and fail, writing nothing."""
+        refuse_nul_in_file_name(file)
         try:
             with _readable(file) as (path, name):
                 result = importer(path, name)
@@ -91,6 +92,12 @@ class FileImportCommand(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
+
+
+def refuse_nul_in_file_name(file: str) -> None:
+    """open() raises ValueError, not OSError, for a name with a NUL byte; say it plainly."""
+    if "\x00" in file:
+        raise CommandError(f"cannot open {file!r}: a file name holds no NUL byte")
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from districts.management.file_commands import refuse_nul_in_file_name
 from districts.models import ValueStatus
 from districts.periods import Period, PeriodError
 from districts.selectors.exports import values_export
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             # Standard output carries the CSV, so the summary goes to standard error.
             self.stderr.write(f"exported {count} values", style_func=lambda text: text)
             return
+        refuse_nul_in_file_name(file)
         try:
             with open(file, "w", encoding="utf-8", newline="") as stream:
                 count = values_export(stream=stream, period=period, status=status)

@@ -48,7 +48,9 @@ class Command(FileImportCommand):
         entered_by = None
         if user:
             user_model = get_user_model()
-            entered_by = user_model.objects.filter(**{user_model.USERNAME_FIELD: user}).first()
+            users = user_model.objects.filter(**{user_model.USERNAME_FIELD: user})
+            # PostgreSQL refuses NUL in text, and no username holds one.
+            entered_by = None if "\x00" in user else users.first()
             if entered_by is None:
                 raise CommandError(f'there is no user "{user}"')
         # A dry run is a preview, so it always lists the changes it would make.

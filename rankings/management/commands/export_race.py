@@ -17,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, race, file, version_number, **options):
         try:
+            if "\x00" in race:  # PostgreSQL refuses NUL in text, and no code holds one
+                raise Race.DoesNotExist
             race_obj = Race.objects.get(code=race)
         except Race.DoesNotExist as error:
             raise CommandError(f"no race with code {race!r}") from error

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         author = None
         if user:
             try:
+                if "\x00" in user:  # PostgreSQL refuses NUL in text, and no username holds one
+                    raise get_user_model().DoesNotExist
                 author = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist as error:
                 raise CommandError(f"--user: no user named {user!r}") from error

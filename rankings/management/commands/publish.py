@@ -19,7 +19,9 @@ class Command(BaseCommand):
         race_obj, period_obj = race_and_period(race, period)
         publisher = None
         if user:
-            publisher = get_user_model().objects.filter(username=user).first()
+            # PostgreSQL refuses NUL in text, and no username holds one.
+            users = get_user_model().objects.filter(username=user)
+            publisher = None if "\x00" in user else users.first()
             if publisher is None:
                 raise CommandError(f"--user: no user named {user!r}")
         try:
@@ -47,6 +49,8 @@ def race_and_period(race: str, period: str) -> tuple[Race, Period]:
     except PeriodError as error:
         raise CommandError(f"period: {error}") from error
     try:
+        if "\x00" in race:  # PostgreSQL refuses NUL in text, and no code holds one
+            raise Race.DoesNotExist
         return Race.objects.select_related("group").get(code=race), period_obj
     except Race.DoesNotExist as error:
         known = ", ".join(Race.objects.values_list("code", flat=True)) or "none yet"

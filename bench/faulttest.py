@@ -34,7 +34,6 @@ in every case, gunicorn stopped and the database dropped.
 from __future__ import annotations
 
 import argparse
-import collections
 import csv
 import json
 import os
@@ -52,76 +51,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import live  # noqa: E402
+from fault_report import (  # noqa: E402
+    Event,
+    body_is_clean,
+    import_verdict,
+    last_error_seconds,
+    lost_figures,
+    recovery_seconds,
+    statuses_seen,
+    succeeded,
+)
 
 IMPORT_DISTRICTS, WRITE_DISTRICTS, INDICATORS = 500, 40, 20
 PERIODS = [f"{year}Q{quarter}" for year in range(2021, 2026) for quarter in (1, 2, 3, 4)]
 IMPORT_ROWS = IMPORT_DISTRICTS * INDICATORS * len(PERIODS)  # 200,000
 IMPORT_APP_NAME = "saima-faulttest-import"
 RECOVERY_TARGET_S = 5.0
-# What a user must never read on an error page.
-LEAKS = ("Traceback", "psycopg", "OperationalError", "InterfaceError", 'File "/')
-ERROR_PAGE_MARK = "Service unavailable"
-
-
-# --- pure helpers (tested in tests/bench/) --------------------------------------------------
-
-
-@dataclass
-class Event:
-    """One request as a user saw it."""
-
-    kind: str  # "read", "probe", "write"
-    started: float
-    ended: float
-    status: int | None  # None: no HTTP answer at all
-    clean: bool = True  # for an error: the clean 500 page, nothing leaked
-    detail: str = ""
-
-
-def body_is_clean(body: str) -> bool:
-    """An error answer is the bilingual 500 page and leaks nothing of the server's insides."""
-    return ERROR_PAGE_MARK in body and not any(leak in body for leak in LEAKS)
-
-
-def recovery_seconds(events: list[Event], ready_at: float) -> float | None:
-    """Seconds from the database answering again to the first 200 on a DB-backed page."""
-    answered = [
-        e.ended for e in events if e.kind != "write" and e.status == 200 and e.ended >= ready_at
-    ]
-    return max(0.0, min(answered) - ready_at) if answered else None
-
-
-def last_error_seconds(events: list[Event], ready_at: float) -> float | None:
-    """Seconds from the database answering again to the end of the last failed request."""
-    failed = [e.ended for e in events if e.ended >= ready_at and not _succeeded(e)]
-    return max(failed) - ready_at if failed else None
-
-
-def _succeeded(event: Event) -> bool:
-    return event.status == (302 if event.kind == "write" else 200)
-
-
-def statuses_seen(events: list[Event], since: float, until: float) -> dict[str, int]:
-    """How many answers of each status users got between two moments (e.g. the outage)."""
-    counts = collections.Counter(
-        str(e.status) if e.status is not None else f"no answer ({e.detail})"
-        for e in events
-        if e.ended >= since and e.started <= until
-    )
-    return dict(sorted(counts.items()))
-
-
-def lost_figures(saved: dict[tuple, Decimal], stored: dict[tuple, Decimal]) -> list[tuple]:
-    """Every figure a user was told is saved that the database does not hold as saved."""
-    return [key for key, value in saved.items() if stored.get(key) != value]
-
-
-def import_verdict(count: int, expected: int) -> str:
-    if count == expected:
-        return "all"
-    if count == 0:
-        return "none"
-    return f"partial ({count:,} of {expected:,})"
 
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -185,7 +130,7 @@ class Run:
     leaks: list[str] = field(default_factory=list)
 
     def record(self, event: Event, body: str = "") -> None:
-        if not _succeeded(event) and event.status is not None:
+        if not succeeded(event) and event.status is not None:
             event.clean = body_is_clean(body)
         with self.lock:
             self.events.append(event)
@@ -354,8 +299,8 @@ def main() -> int:
     parser.add_argument(
         "--import-delay",
         type=float,
-        default=1.5,
-        help="seconds after the import starts writing before the fault",
+        default=0.5,
+        help="seconds after the import has staged its file and writes, before the fault",
     )
     parser.add_argument("--database", default="saima_fault")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
@@ -436,10 +381,12 @@ def main() -> int:
             )
             deadline = time.monotonic() + 120
             import_statement = None
-            while import_statement is None and time.monotonic() < deadline:
-                if importer.poll() is not None:
-                    break
+            # The fault comes once the import has read and staged the file (COPY into its
+            # staging table) and writes the values themselves, plus --import-delay seconds.
+            while time.monotonic() < deadline and importer.poll() is None:
                 import_statement = _import_backend(name)
+                if import_statement and not import_statement.lstrip().upper().startswith("COPY"):
+                    break
                 time.sleep(0.05)
             time.sleep(arguments.import_delay)
             import_statement = _import_backend(name) or import_statement

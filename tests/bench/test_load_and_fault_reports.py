@@ -3,7 +3,7 @@ judging a fault run. (locust itself is never imported here: it patches the inter
 
 from decimal import Decimal
 
-from bench.faulttest import (
+from bench.fault_report import (
     Event,
     body_is_clean,
     import_verdict,
@@ -91,8 +91,8 @@ def test_statuses_seen_counts_answers_overlapping_the_outage():
         Event("read", 4.0, 4.1, 200),
     ]
     assert statuses_seen(events, since=2.0, until=3.0) == {
-        "500": 1,
-        "no answer (ConnectionError)": 1,
+        "read 500": 1,
+        "write: no answer (ConnectionError)": 1,
     }
 
 

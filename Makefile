@@ -85,9 +85,13 @@ serve: messages
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
+# The engine and the demo's pages, then the national-scale figures beside their floors
+# (bench/run.py, issue 10: PostgreSQL; its last line is one JSON object).
+# BENCH_QUICK=1 imports 100,000 rows instead of 1,000,000 and repeats less.
 bench: messages
 	$(PY) -m rankings.engine.bench
 	$(PY) bench/pages.py
+	$(PY) bench/run.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,8 @@ and then, at once:
   commits; every figure answered with the redirect of a saved form is recorded;
 - ``manage.py import_values`` imports a generated CSV of 200,000 values.
 
-While the import's transaction is open, the fault: ``--fault restart`` (the default) restarts
+Once the import has staged its file and is writing the values (its transaction open), plus
+``--import-delay`` seconds, the fault: ``--fault restart`` (the default) restarts
 the PostgreSQL cluster with pg_ctlcluster (fast shutdown: every session of every database on
 the server is cut, other people's test runs included); ``--fault own-database`` refuses new
 connections to this test's database and terminates its sessions for ``--downtime`` seconds,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,83 @@ def derive(kind: str, transform: str, figure: Figure | None) -> DerivedInput:
     transformed, cause = apply_transform(transform, value)
     # A non-loggable input keeps its value so that the reason can cite it.
     return DerivedInput(value, transformed, cause)
+
+
+@dataclass(frozen=True)
+class DerivedColumn:
+    """`derive` for every district of a leaf at once.
+
+    `shown[i]` is the input as a person reads it (None when it cannot be computed);
+    `transformed[i]` what normalisation sees, valid where `has[i]`; `causes[i]` says why
+    an input is missing or unusable.
+    """
+
+    shown: list[float | None]
+    transformed: np.ndarray
+    has: np.ndarray
+    causes: list[str | None]
+
+
+def floats(values: Sequence[float | None]) -> np.ndarray:
+    """An array of the values, nan for None (so that "not finite" covers both)."""
+    return np.array([math.nan if v is None else v for v in values], dtype=float)
+
+
+def derive_column(
+    kind: str,
+    transform: str,
+    figures: Sequence[Figure | None],
+    entered: Sequence[Any] | None = None,
+) -> DerivedColumn:
+    """`derive` for every figure, with the same float operations in the same order.
+
+    `entered`, when given, are the figures' values (None for no figure)."""
+    if kind not in ("value", "growth", "target_completion", "progress"):
+        raise ValueError(f"unknown input kind {kind!r}")
+    if transform not in ("none", "log"):
+        raise ValueError(f"unknown transform {transform!r}")
+    causes: list[str | None] = [None] * len(figures)
+
+    def refuse(where: np.ndarray, cause: str) -> None:
+        for i in np.flatnonzero(where).tolist():
+            causes[i] = cause
+
+    if entered is None:
+        entered = [f.value if f is not None else None for f in figures]
+    value = floats(entered)
+    ok = np.isfinite(value)
+    refuse(~ok, "no_value")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if kind == "value":
+            shown = value
+        elif kind == "growth":
+            last_year = floats([f.last_year if f is not None else None for f in figures])
+            usable = np.isfinite(last_year)
+            refuse(ok & ~usable, "no_last_year")
+            refuse(ok & usable & (last_year == 0), "zero_last_year")
+            ok &= usable & (last_year != 0)
+            shown = (value / last_year - 1.0) * 100.0
+        else:
+            target = floats([f.target if f is not None else None for f in figures])
+            usable = np.isfinite(target)
+            refuse(ok & ~usable, "no_target")
+            refuse(ok & usable & (target == 0), "zero_target")
+            ok &= usable & (target != 0)
+            shown = value / target * 100.0
+            if kind == "progress":
+                # Points ahead of (+) or behind (-) the year elapsed.
+                share = floats([f.year_share if f is not None else None for f in figures])
+                refuse(ok & ~np.isfinite(share), "no_year_share")
+                ok &= np.isfinite(share)
+                shown = shown - share * 100.0
+    shown_list = [v if keep else None for v, keep in zip(shown.tolist(), ok.tolist(), strict=True)]
+    if transform == "none":
+        return DerivedColumn(shown_list, np.where(ok, shown, 0.0), ok, causes)
+    # A non-loggable input keeps its shown value so that the reason can cite it.
+    loggable = ok & (shown > 0)
+    refuse(ok & ~loggable, "not_loggable")
+    logs = [
+        math.log(v) if keep else 0.0
+        for v, keep in zip(shown.tolist(), loggable.tolist(), strict=True)
+    ]
+    return DerivedColumn(shown_list, np.array(logs, dtype=float), loggable, causes)

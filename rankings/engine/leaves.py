@@ -1,7 +1,7 @@
 """One leaf across all districts: input, normalisation, missing-value policy and cap.
 
 A leaf has to be processed for the whole group at once because normalisation and
-imputation use group statistics.
+imputation use group statistics; it is, as numpy arrays with one element per district.
 """
 
 from __future__ import annotations
@@ -11,73 +11,66 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .inputs import Figure, derive
+import numpy as np
+
+from .inputs import Figure, derive_column, floats
 from .methodology import Cap, Leaf
-from .normalisation import Normaliser, Scaled, competition_rank, make_normaliser, mean
-
-
-@dataclass(frozen=True)
-class LeafOutcome:
-    """What one leaf gives one district.
-
-    `normalised` is the value aggregated into the score, or None when the leaf is dropped
-    for this district (policy "reweight"). `policy` is the missing-value policy actually
-    applied (None when the input was present and normalisable).
-    """
-
-    value: float | None  # the entered figure
-    # Derived input (growth %, completion %, ...); None when it cannot be computed. A
-    # non-positive input under transform "log" is kept here for citing but counts as missing.
-    input: float | None
-    normalised: float | None
-    rank: int | None  # among districts with an input, best first
-    policy: str | None = None
-    cause: str | None = None  # why the input is missing / unusable
-    # The group mean put in its place (policy "average"), as an input: under transform "log"
-    # the mean is taken of the logs, so this is the geometric mean of the inputs.
-    imputed_input: float | None = None
-    unclamped: float | None = None  # normalised value before capping, when capped
-    capped_by: str | None = None  # "cap", or the method that clamped: "goalposts", "target_ratio"
-    ref: dict[str, Any] | None = None
-
-    @property
-    def missing(self) -> bool:
-        return self.policy is not None
-
-    @property
-    def imputed(self) -> bool:
-        return self.policy == "average"
-
-    @property
-    def capped(self) -> bool:
-        return self.capped_by is not None
+from .normalisation import competition_ranks, make_normaliser, mean
 
 
 @dataclass(frozen=True)
 class LeafColumn:
-    """A leaf's outcomes for every district, plus the group figures reasons cite."""
+    """What one leaf gives each district (lists and arrays in the order of the entrants),
+    plus the group figures reasons cite.
 
-    outcomes: dict[str, LeafOutcome]
+    `normalised[i]` is the value aggregated into the score, or None when the leaf is
+    dropped for district i (policy "reweight"); `scores` and `kept` hold the same as an
+    array and a mask. `policies[i]` is the missing-value policy actually applied (None when
+    the input was present and normalisable), `causes[i]` why the input is missing or
+    unusable. `noted` lists the districts whose figure needs a data note (not loggable,
+    missing, capped).
+    """
+
+    leaf: Leaf
+    values: list[Any]  # the entered figures
+    # Derived inputs (growth %, completion %, ...); None when they cannot be computed. A
+    # non-positive input under transform "log" is kept here for citing but counts as missing.
+    inputs: list[float | None]
+    normalised: list[float | None]
+    scores: np.ndarray
+    kept: np.ndarray
+    missing: np.ndarray  # a policy was applied
+    imputed: np.ndarray  # the policy "average"
+    capped: np.ndarray  # capped_by is set
+    ranks: list[int | None]  # among districts with an input, best first
+    policies: list[str | None]
+    causes: list[str | None]
+    # The group mean put in place of a missing input (policy "average"): under transform
+    # "log" the mean is taken of the logs, so this is the geometric mean of the inputs.
+    imputed_input: float | None
+    unclamped: list[float | None]  # normalised value before capping, when capped
+    capped_by: list[str | None]  # "cap", or the method that clamped: "goalposts", "target_ratio"
+    refs: list[dict[str, Any] | None]
     input_average: float | None  # mean input of the districts that have one
+    noted: list[int]
 
 
 def _apply_cap(
-    scaled: Scaled, cap: Cap | None, method: str
-) -> tuple[float, float | None, str | None]:
-    """(value, unclamped, capped_by) after the leaf's cap; keeps the method's own clamping."""
-    assert scaled.value is not None
-    value = scaled.value
-    unclamped, capped_by = scaled.unclamped, (method if scaled.unclamped is not None else None)
+    value: np.ndarray, clamped: np.ndarray, unclamped: np.ndarray, cap: Cap | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(value, unclamped, method_clamped, capped) after the leaf's cap; keeps the method's
+    own clamping, whose unclamped value wins."""
+    capped = np.zeros(len(value), dtype=bool)
     if cap is not None:
         bounded = value
-        if cap.min is not None and bounded < cap.min:
-            bounded = cap.min
-        if cap.max is not None and bounded > cap.max:
-            bounded = cap.max
-        if bounded != value:
-            unclamped = value if unclamped is None else unclamped
-            value, capped_by = bounded, "cap"
-    return value, unclamped, capped_by
+        if cap.min is not None:
+            bounded = np.where(bounded < cap.min, cap.min, bounded)
+        if cap.max is not None:
+            bounded = np.where(bounded > cap.max, cap.max, bounded)
+        capped = bounded != value
+        unclamped = np.where(capped & ~clamped, value, unclamped)
+        value = bounded
+    return value, unclamped, clamped & ~capped, capped
 
 
 def score_leaf(
@@ -88,16 +81,18 @@ def score_leaf(
     figures: Mapping[tuple[str, str], Figure],
 ) -> LeafColumn:
     """Outcomes of one leaf; `entrants` must be sorted so that results do not depend on order."""
-    code = leaf.indicator
-    found = {district: figures.get((district, code)) for district in entrants}
-    derived = {
-        district: derive(leaf.input, leaf.transform, found[district]) for district in entrants
-    }
-    present = sorted(d.transformed for d in derived.values() if d.transformed is not None)
-    shown_inputs = [
-        d.value for d in derived.values() if d.transformed is not None and d.value is not None
-    ]
-    input_average = mean(shown_inputs) if shown_inputs else None
+    code, n = leaf.indicator, len(entrants)
+    found = [figures.get((district, code)) for district in entrants]
+    entered = [f.value if f is not None else None for f in found]
+    derived = derive_column(leaf.input, leaf.transform, found, entered)
+    has = derived.has
+    with_input = np.flatnonzero(has)
+    xs = derived.transformed[with_input]
+    # Stable, so that equal values (0.0 and -0.0) keep the order sorted() gave them.
+    present = np.sort(xs, kind="stable")
+    shown = [derived.shown[i] for i in with_input.tolist()]
+    input_average = mean(shown) if shown else None
+    method = leaf.normalisation.method
     normaliser = (
         make_normaliser(
             leaf.normalisation,
@@ -105,71 +100,115 @@ def score_leaf(
             transform=leaf.transform,
             present=present,
         )
-        if present
+        if len(present)
         else None
     )
+    targets = (
+        floats([f.target if f is not None else None for f in found])
+        if method == "target_ratio"
+        else np.full(n, math.nan)
+    )
 
-    scaled: dict[str, Scaled] = {}
-    for district in entrants:
-        transformed = derived[district].transformed
-        if transformed is not None and normaliser is not None:
-            scaled[district] = normaliser(transformed, found[district])
-    usable = [s.value for s in scaled.values() if s.value is not None]
+    values = np.zeros(n)  # normalised, where kept
+    clamped = np.zeros(n, dtype=bool)  # by the method's own bounds
+    unclamped = np.zeros(n)  # where clamped
+    kept = np.zeros(n, dtype=bool)  # not dropped
+    cappable = np.zeros(n, dtype=bool)  # normalised or imputed (a zero is never capped)
+    policies: list[str | None] = [None] * n
+    causes = list(derived.causes)
+    ranks: list[int | None] = [None] * n
+    usable = np.zeros(0)
+    if normaliser is not None:
+        for i, rank in zip(
+            with_input.tolist(),
+            competition_ranks(xs, present, higher_is_better).tolist(),
+            strict=True,
+        ):
+            ranks[i] = rank
+        own = normaliser(xs, targets[with_input])
+        fine = ~own.failed
+        scored = with_input[fine]
+        values[scored] = own.value[fine]
+        clamped[scored] = own.clamped[fine]
+        unclamped[scored] = own.unclamped[fine]
+        kept[scored] = cappable[scored] = True
+        usable = own.value[fine]
+        if own.causes is not None:
+            for i, cause in zip(with_input.tolist(), own.causes, strict=True):
+                if cause is not None:
+                    causes[i] = cause
 
-    outcomes: dict[str, LeafOutcome] = {}
-    for district in entrants:
-        item, figure = derived[district], found[district]
-        common: dict[str, Any] = {
-            "value": figure.value if figure is not None else None,
-            "input": item.value,
-            "rank": (
-                competition_rank(item.transformed, present, higher_is_better)
-                if item.transformed is not None
-                else None
-            ),
-            "ref": dict(figure.ref) if figure is not None and figure.ref is not None else None,
-        }
-        own = scaled.get(district)
-        if own is not None and own.value is not None:
-            value, unclamped, capped_by = _apply_cap(own, leaf.cap, leaf.normalisation.method)
-            outcomes[district] = LeafOutcome(
-                normalised=value, unclamped=unclamped, capped_by=capped_by, **common
-            )
-            continue
-        cause = own.cause if own is not None else item.cause
-        outcomes[district] = _fill_missing(leaf, figure, cause, common, present, usable, normaliser)
-    return LeafColumn(outcomes=outcomes, input_average=input_average)
-
-
-def _fill_missing(
-    leaf: Leaf,
-    figure: Figure | None,
-    cause: str | None,
-    common: dict[str, Any],
-    present: Sequence[float],
-    usable: Sequence[float],
-    normaliser: Normaliser | None,
-) -> LeafOutcome:
+    lacking = np.flatnonzero(~kept)
+    imputed_input = None
+    imputed = np.zeros(n, dtype=bool)
     if leaf.missing == "zero":
         # The district scores nothing here: no cap, a missing figure must not earn points.
-        return LeafOutcome(normalised=0.0, policy="zero", cause=cause, **common)
-    if leaf.missing == "average" and normaliser is not None:
-        imputed = mean(present)
-        scaled: Scaled | None = normaliser(imputed, figure)
-        if scaled is not None and scaled.value is None:
+        kept[lacking] = True
+        for i in lacking.tolist():
+            policies[i] = "zero"
+    elif leaf.missing == "average" and normaliser is not None and len(lacking):
+        group_mean = mean(present.tolist())
+        imputed_input = math.exp(group_mean) if leaf.transform == "log" else group_mean
+        scaled = normaliser(np.full(len(lacking), group_mean), targets[lacking])
+        imputed_values, take = scaled.value, np.ones(len(lacking), dtype=bool)
+        if scaled.failed.any():
             # The method needs something the district lacks (its own target): use the
-            # group's mean normalised value instead.
-            scaled = Scaled(mean(usable)) if usable else None
-        if scaled is not None:
-            value, unclamped, capped_by = _apply_cap(scaled, leaf.cap, leaf.normalisation.method)
-            return LeafOutcome(
-                normalised=value,
-                policy="average",
-                cause=cause,
-                imputed_input=math.exp(imputed) if leaf.transform == "log" else imputed,
-                unclamped=unclamped,
-                capped_by=capped_by,
-                **common,
-            )
-    # "reweight", or nothing to impute from: drop the leaf for this district.
-    return LeafOutcome(normalised=None, policy="reweight", cause=cause, **common)
+            # group's mean normalised value instead; with none, the leaf is dropped.
+            if len(usable):
+                imputed_values = np.where(scaled.failed, mean(usable.tolist()), imputed_values)
+            else:
+                take = ~scaled.failed
+        rows = lacking[take]
+        values[rows] = imputed_values[take]
+        clamped[rows] = scaled.clamped[take] & ~scaled.failed[take]
+        unclamped[rows] = scaled.unclamped[take]
+        kept[rows] = cappable[rows] = imputed[rows] = True
+        for i in rows.tolist():
+            policies[i] = "average"
+    for i in np.flatnonzero(~kept).tolist():
+        policies[i] = "reweight"  # "reweight", or nothing to impute from: drop the leaf
+
+    capped = np.zeros(n, dtype=bool)
+    if leaf.cap is not None:
+        bounded = values
+        if leaf.cap.min is not None:
+            bounded = np.where(cappable & (bounded < leaf.cap.min), leaf.cap.min, bounded)
+        if leaf.cap.max is not None:
+            bounded = np.where(cappable & (bounded > leaf.cap.max), leaf.cap.max, bounded)
+        capped = bounded != values
+        # The method's own unclamped value wins over the value before the cap.
+        unclamped = np.where(capped & ~clamped, values, unclamped)
+        values = bounded
+    capped_by: list[str | None] = [None] * n
+    unclamped_list: list[float | None] = [None] * n
+    for i in np.flatnonzero(clamped | capped).tolist():
+        capped_by[i] = "cap" if capped[i] else method
+        unclamped_list[i] = float(unclamped[i])
+
+    normalised = [v if k else None for v, k in zip(values.tolist(), kept.tolist(), strict=True)]
+    # Every district that lacks a normalised value of its own gets a policy; a non-loggable
+    # input is one of them.
+    missing = np.ones(n, dtype=bool)
+    if normaliser is not None:
+        missing[scored] = False
+    noted = np.flatnonzero(missing | clamped | capped).tolist()
+    return LeafColumn(
+        leaf=leaf,
+        values=entered,
+        inputs=derived.shown,
+        normalised=normalised,
+        scores=np.where(kept, values, 0.0),
+        kept=kept,
+        missing=missing,
+        imputed=imputed,
+        capped=clamped | capped,
+        ranks=ranks,
+        policies=policies,
+        causes=causes,
+        imputed_input=imputed_input,
+        unclamped=unclamped_list,
+        capped_by=capped_by,
+        refs=[dict(f.ref) if f is not None and f.ref is not None else None for f in found],
+        input_average=input_average,
+        noted=noted,
+    )

@@ -4,43 +4,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .aggregation import (
     GEOMETRIC,
+    Attribution,
     Evaluated,
     NonPositiveInGeometricMean,
+    Problems,
     attribute,
     coverage,
-    dimension_scores,
     effective_weights,
     evaluate,
 )
 from .inputs import Figure, IndicatorInfo, PreviousStanding
-from .leaves import LeafColumn, LeafOutcome, score_leaf
-from .methodology import DIRECTIONS, Dimension, Leaf, Methodology
+from .leaves import LeafColumn, score_leaf
+from .methodology import DIRECTIONS, Dimension, Leaf, Methodology, iter_leaves
 from .ranking import Entry, assign_flags, competition_ranks, movement, round_half_away
-from .reasons import data_reasons, movement_reason, strengths_and_weaknesses
+from .reasons import data_reasons, movement_reasons, strengths_and_weaknesses
 from .results import DimensionResult, IndicatorResult, RaceResult, Reason, Standing
 
 # Coverage is a float sum of weight shares; 0.6 may come out as 0.59999999999.
 COVERAGE_TOLERANCE = 1e-9
-
-
-@dataclass(frozen=True)
-class _Scored:
-    """One district before ranking."""
-
-    district: str
-    outcomes: dict[str, LeafOutcome]
-    coverage: float
-    score: float | None
-    ranking_score: float | None
-    weights: dict[str, float]
-    contributions: dict[str, float]
-    dimensions: dict[str, DimensionResult]
-    eligible: bool
-    problem: NonPositiveInGeometricMean | None
 
 
 def _directions(
@@ -64,96 +51,34 @@ def _directions(
     return directions
 
 
-def _score_district(
-    methodology: Methodology, root: Dimension, district: str, columns: Mapping[str, LeafColumn]
-) -> _Scored:
-    outcomes = {code: column.outcomes[district] for code, column in columns.items()}
-    values = {code: outcome.normalised for code, outcome in outcomes.items()}
-    covered = coverage(root, {code: not outcome.missing for code, outcome in outcomes.items()})
-    problem = None
-    try:
-        evaluated: Evaluated | None = evaluate(root, values)
-    except NonPositiveInGeometricMean as error:
-        evaluated, problem = None, error
-    score = evaluated.score if evaluated is not None else None
-    if evaluated is None:
-        # Weights depend only on which leaves are dropped, so any positive stand-in works.
-        evaluated_shape = evaluate(root, {c: None if v is None else 1.0 for c, v in values.items()})
-        weights = effective_weights(evaluated_shape)
-    else:
-        weights = effective_weights(evaluated)
-    contributions: dict[str, float] = {}
-    dimensions: dict[str, DimensionResult] = {}
-    if evaluated is not None and score is not None:
-        attribution = attribute(evaluated)
-        contributions = attribution.leaves
-        dimensions = {
-            code: DimensionResult(score=dim_score, contribution=attribution.dimensions.get(code))
-            for code, dim_score in dimension_scores(evaluated).items()
-        }
-    else:
-        dimensions = {
-            code: DimensionResult(score=None, contribution=None)
-            for code in methodology.dimension_codes
-        }
-    places = methodology.score.round
-    ranking_score = (
-        round_half_away(score, places) if score is not None and places is not None else score
-    )
-    threshold = methodology.score.min_coverage
-    eligible = score is not None and (
-        threshold is None or covered + COVERAGE_TOLERANCE >= threshold
-    )
-    return _Scored(
-        district=district,
-        outcomes=outcomes,
-        coverage=covered,
-        score=score,
-        ranking_score=ranking_score,
-        weights=weights,
-        contributions=contributions,
-        dimensions=dimensions,
-        eligible=eligible,
-        problem=problem,
-    )
-
-
-def _unranked_reasons(methodology: Methodology, scored: _Scored) -> list[Reason]:
-    if scored.problem is not None:
+def _unranked_reasons(
+    methodology: Methodology,
+    problem: NonPositiveInGeometricMean | None,
+    eligible: bool,
+    covered: float,
+) -> list[Reason]:
+    if problem is not None:
         leaves = set(methodology.indicator_codes)
         return [
             Reason(
                 "non_positive_in_geometric_mean",
                 {
-                    "node": scored.problem.node,
+                    "node": problem.node,
                     "child": child,
                     "value": value,
                     "indicator": child if child in leaves else None,
                 },
             )
-            for child, value in scored.problem.children
+            for child, value in problem.children
         ]
-    if not scored.eligible:
+    if not eligible:
         return [
             Reason(
                 "unranked_coverage",
-                {"coverage": scored.coverage, "threshold": methodology.score.min_coverage},
+                {"coverage": covered, "threshold": methodology.score.min_coverage},
             )
         ]
     return []
-
-
-def _group_average(
-    scored: Sequence[_Scored],
-    ranked: set[str],
-    codes: Sequence[str],
-) -> dict[str, float]:
-    members = [s for s in scored if s.district in ranked]
-    if not members:
-        return {}
-    return {
-        code: math.fsum(s.contributions[code] for s in members) / len(members) for code in codes
-    }
 
 
 def run_race(
@@ -170,68 +95,127 @@ def run_race(
     The result depends only on the content of the arguments, never on their order.
     """
     districts = sorted(set(entrants))
+    n = len(districts)
     leaves: tuple[Leaf, ...] = methodology.leaves
     codes = methodology.indicator_codes
     higher = _directions(methodology, indicators)
-    columns = {
-        leaf.indicator: score_leaf(
+    columns = [
+        score_leaf(
             leaf, higher_is_better=higher[leaf.indicator], entrants=districts, figures=figures
         )
         for leaf in leaves
-    }
-    input_averages = {code: column.input_average for code, column in columns.items()}
+    ]
+    input_averages = {column.leaf.indicator: column.input_average for column in columns}
+
+    # Every district at once: scores, coverage, weights and contributions per node.
     root = methodology.root
-    scored = [_score_district(methodology, root, district, columns) for district in districts]
+    problems = Problems(failed=np.zeros(n, dtype=bool))
+    evaluated = evaluate(
+        root,
+        {column.leaf.indicator: column.scores for column in columns},
+        {column.leaf.indicator: column.kept for column in columns},
+        problems,
+    )
+    covered = coverage(root, {c.leaf.indicator: ~c.missing for c in columns}).tolist()
+    scored = evaluated.has & ~problems.failed
+    is_scored = scored.tolist()
+    scores = [s if k else None for s, k in zip(evaluated.score.tolist(), is_scored, strict=True)]
+    weights = _rows(effective_weights(evaluated), codes, n)
+    attribution = attribute(evaluated, scored)
+    contribution_matrix = np.column_stack([attribution.leaves[code] for code in codes])
+    everything_kept = np.logical_and.reduce([c.kept for c in columns]).tolist() if codes else []
+    contributions = [
+        _contributions(evaluated, i, codes, row, everything_kept[i]) if k else {}
+        for i, (row, k) in enumerate(zip(contribution_matrix.tolist(), is_scored, strict=True))
+    ]
+    dimensions = _dimensions(methodology, evaluated, attribution, is_scored)
 
     rule = methodology.score
+    places = rule.round
+    ranking_scores = [
+        round_half_away(score, places) if score is not None and places is not None else score
+        for score in scores
+    ]
+    threshold = rule.min_coverage
+    eligible = [
+        score is not None and (threshold is None or cover + COVERAGE_TOLERANCE >= threshold)
+        for score, cover in zip(scores, covered, strict=True)
+    ]
+    breaking = [columns[codes.index(code)] for code in rule.tie_break]
     entries = [
         Entry(
-            district=s.district,
-            ranking_score=s.ranking_score,  # type: ignore[arg-type]
-            tie_break=tuple(s.outcomes[code].normalised for code in rule.tie_break),
+            district=districts[i],
+            ranking_score=ranking_scores[i],  # type: ignore[arg-type]
+            tie_break=tuple(column.normalised[i] for column in breaking),
         )
-        for s in scored
-        if s.eligible
+        for i in range(n)
+        if eligible[i]
     ]
     placed = {
         p.district: p
         for p in competition_ranks(entries, highest_first=rule.order == "highest_first")
     }
     flags = assign_flags({d: p.rank for d, p in placed.items()}, methodology.flags)
-    group_average = _group_average(scored, set(placed), codes)
+    ranked = [i for i in range(n) if districts[i] in placed]
+    group_average: dict[str, float] = {}
+    if ranked:
+        group_average = {
+            code: math.fsum(column[ranked].tolist()) / len(ranked)
+            for code, column in zip(codes, contribution_matrix.T, strict=True)
+        }
     scale = "log" if methodology.score.aggregation == GEOMETRIC else "score"
 
+    notes = data_reasons(columns, n)
+    merits = (
+        strengths_and_weaknesses(
+            columns,
+            contribution_matrix,
+            list(group_average.values()),
+            [i for i in range(n) if is_scored[i] and codes],
+            rule.reasons,
+        )
+        if group_average
+        else {}
+    )
+    ranks = [placed[d].rank if d in placed else None for d in districts]
+    moving: list[Reason | None] = (
+        movement_reasons(
+            ranks,
+            [previous.get(d) for d in districts],
+            contributions,
+            contribution_matrix,
+            codes,
+            rule.reasons,
+        )
+        if previous is not None
+        else [None] * n
+    )
+    indicator_results = _indicator_results(columns, weights, contribution_matrix, is_scored)
     standings = []
-    for s in scored:
-        place = placed.get(s.district)
+    for i, district in enumerate(districts):
+        place = placed.get(district)
         rank = place.rank if place is not None else None
-        before = previous.get(s.district) if previous is not None else None
+        before = previous.get(district) if previous is not None else None
         rank_change, moved = movement(rank, before.rank if before is not None else None)
-        reasons = _unranked_reasons(methodology, s)
-        if previous is not None:
-            moving = movement_reason(rank, before, s.contributions, leaves, rule.reasons)
-            reasons.extend([moving] if moving is not None else [])
-        if s.contributions and group_average:
-            reasons.extend(
-                strengths_and_weaknesses(
-                    leaves, s.contributions, group_average, s.outcomes, input_averages, rule.reasons
-                )
-            )
-        reasons.extend(data_reasons(leaves, s.outcomes, input_averages))
+        reasons = _unranked_reasons(methodology, problems.found.get(i), eligible[i], covered[i])
+        if moving[i] is not None:
+            reasons.append(moving[i])
+        reasons.extend(merits.get(i, []))
+        reasons.extend(notes[i])
         standings.append(
             Standing(
-                district=s.district,
-                score=s.score,
-                ranking_score=s.ranking_score,
+                district=district,
+                score=scores[i],
+                ranking_score=ranking_scores[i],
                 rank=rank,
                 tied=place.tied if place is not None else False,
-                flags=flags.get(s.district, ()),
+                flags=flags.get(district, ()),
                 rank_change=rank_change,
                 movement=moved,
-                coverage=s.coverage,
-                indicators={code: _indicator_result(s, code) for code in codes},
-                dimensions=s.dimensions,
-                contributions=s.contributions,
+                coverage=covered[i],
+                indicators=dict(zip(codes, indicator_results[i], strict=True)),
+                dimensions=dimensions[i],
+                contributions=contributions[i],
                 contribution_scale=scale,
                 reasons=tuple(reasons),
             )
@@ -246,17 +230,104 @@ def run_race(
     )
 
 
-def _indicator_result(scored: _Scored, code: str) -> IndicatorResult:
-    outcome = scored.outcomes[code]
-    return IndicatorResult(
-        value=outcome.value,
-        input=outcome.input,
-        normalised=outcome.normalised,
-        weight=scored.weights[code],
-        contribution=scored.contributions.get(code),
-        rank=outcome.rank,
-        imputed=outcome.imputed,
-        capped=outcome.capped,
-        missing=outcome.missing,
-        ref=outcome.ref,
-    )
+def _rows(by_code: Mapping[str, np.ndarray], codes: Sequence[str], n: int) -> list[list[Any]]:
+    """Per district, the values of each code (in the order of `codes`)."""
+    if not codes:
+        return [[] for _ in range(n)]
+    return np.column_stack([by_code[code] for code in codes]).tolist()
+
+
+def _contributions(
+    evaluated: Evaluated, district: int, codes: Sequence[str], row: list[float], complete: bool
+) -> dict[str, float]:
+    """Contributions in the order attribution has always listed them: tree order, except
+    that within a node the leaves of dropped children come before those of the others."""
+    by_code = dict(zip(codes, row, strict=True))
+    if complete:
+        return by_code
+    order: list[str] = []
+
+    def visit(node: Evaluated) -> None:
+        if isinstance(node.node, Leaf):
+            order.append(node.node.indicator)
+            return
+        present = []
+        for child in node.children:
+            if child.has[district]:
+                present.append(child)
+            else:
+                order.extend(leaf.indicator for leaf in iter_leaves((child.node,)))
+        for child in present:
+            visit(child)
+
+    visit(evaluated)
+    return {code: by_code[code] for code in order}
+
+
+def _dimensions(
+    methodology: Methodology,
+    evaluated: Evaluated,
+    attribution: Attribution,
+    is_scored: Sequence[bool],
+) -> list[dict[str, DimensionResult]]:
+    """Per district, each dimension's score and contribution (None without a score)."""
+    codes = methodology.dimension_codes
+    found: dict[str, Evaluated] = {}
+
+    def walk(node: Evaluated) -> None:
+        if isinstance(node.node, Dimension):
+            found[node.node.code] = node
+            for child in node.children:
+                walk(child)
+
+    walk(evaluated)
+    n = len(is_scored)
+    scores = _rows({c: found[c].score for c in codes}, codes, n)
+    present = _rows({c: found[c].has for c in codes}, codes, n)
+    amounts = _rows(attribution.dimensions, codes, n)
+    return [
+        {
+            code: DimensionResult(score=score if has else None, contribution=amount)
+            for code, score, has, amount in zip(codes, score_row, has_row, amount_row, strict=True)
+        }
+        if k
+        else {code: DimensionResult(score=None, contribution=None) for code in codes}
+        for k, score_row, has_row, amount_row in zip(
+            is_scored, scores, present, amounts, strict=True
+        )
+    ]
+
+
+def _indicator_results(
+    columns: Sequence[LeafColumn],
+    weights: Sequence[Sequence[float]],
+    contributions: np.ndarray,
+    is_scored: Sequence[bool],
+) -> list[tuple[IndicatorResult, ...]]:
+    """Per district, its IndicatorResult of each leaf (in tree order); built a leaf at a
+    time, as this is the bulk of a large race's objects."""
+    by_leaf = []
+    for j, column in enumerate(columns):
+        given = [
+            c if k else None for c, k in zip(contributions[:, j].tolist(), is_scored, strict=True)
+        ]
+        by_leaf.append(
+            list(
+                map(
+                    IndicatorResult,
+                    column.values,
+                    column.inputs,
+                    column.normalised,
+                    [row[j] for row in weights],
+                    given,
+                    column.ranks,
+                    column.imputed.tolist(),
+                    column.capped.tolist(),
+                    column.missing.tolist(),
+                    column.refs,
+                )
+            )
+        )
+    if not by_leaf:
+        return [() for _ in is_scored]
+    return list(zip(*by_leaf, strict=True))

@@ -6,135 +6,185 @@ normalised value, indicator rank, group average) so a reader can check it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from .inputs import PreviousStanding
-from .leaves import LeafOutcome
-from .methodology import Leaf
+from .leaves import LeafColumn
 from .results import Reason
 
 # Gaps this small are float noise (identical districts differ by ~1e-16), not strengths.
 RELATIVE_TOLERANCE = 1e-9
 
 
-def _negligible(gap: float, *magnitudes: float) -> bool:
-    return abs(gap) <= RELATIVE_TOLERANCE * max(1.0, *(abs(m) for m in magnitudes))
-
-
-def cite(leaf: Leaf, outcome: LeafOutcome, input_average: float | None) -> dict[str, Any]:
+def cite(column: LeafColumn, district: int) -> dict[str, Any]:
+    """The figure behind a reason about one leaf, for the district at that index."""
+    leaf = column.leaf
     return {
         "indicator": leaf.indicator,
         # Which input the rank and points were computed from (value, growth, progress...).
         "input_kind": leaf.input,
-        "value": outcome.value,
-        "input": outcome.input,
-        "normalised": outcome.normalised,
-        "rank": outcome.rank,
-        "input_average": input_average,
-        "ref": outcome.ref,
+        "value": column.values[district],
+        "input": column.inputs[district],
+        "normalised": column.normalised[district],
+        "rank": column.ranks[district],
+        "input_average": column.input_average,
+        "ref": column.refs[district],
     }
 
 
-def data_reasons(
-    leaves: Sequence[Leaf],
-    outcomes: Mapping[str, LeafOutcome],
-    input_averages: Mapping[str, float | None],
-) -> list[Reason]:
-    """Missing, imputed, dropped, unloggable and capped figures, in tree order."""
-    reasons: list[Reason] = []
-    for leaf in leaves:
-        code = leaf.indicator
-        outcome = outcomes[code]
-        cited = cite(leaf, outcome, input_averages[code])
-        if outcome.cause == "not_loggable":
-            reasons.append(Reason("not_loggable", cited))
-        if outcome.policy is not None:
-            kind = {"zero": "missing_zero", "average": "imputed", "reweight": "reweighted"}
-            params = {**cited, "cause": outcome.cause, "policy": leaf.missing}
-            if outcome.policy == "average":
-                params["imputed_input"] = outcome.imputed_input
-            reasons.append(Reason(kind[outcome.policy], params))
-        if outcome.capped:
-            reasons.append(
-                Reason(
-                    "capped",
-                    {
-                        **cited,
-                        "raw": outcome.unclamped,
-                        "capped": outcome.normalised,
-                        "by": outcome.capped_by,
-                    },
+def data_reasons(columns: Sequence[LeafColumn], districts: int) -> list[list[Reason]]:
+    """Per district: missing, imputed, dropped, unloggable and capped figures, in tree order."""
+    reasons: list[list[Reason]] = [[] for _ in range(districts)]
+    kind = {"zero": "missing_zero", "average": "imputed", "reweight": "reweighted"}
+    for column in columns:
+        for district in column.noted:
+            cited = cite(column, district)
+            found = reasons[district]
+            if column.causes[district] == "not_loggable":
+                found.append(Reason("not_loggable", cited))
+            policy = column.policies[district]
+            if policy is not None:
+                params = {**cited, "cause": column.causes[district], "policy": column.leaf.missing}
+                if policy == "average":
+                    params["imputed_input"] = column.imputed_input
+                found.append(Reason(kind[policy], params))
+            if column.capped_by[district] is not None:
+                found.append(
+                    Reason(
+                        "capped",
+                        {
+                            **cited,
+                            "raw": column.unclamped[district],
+                            "capped": column.normalised[district],
+                            "by": column.capped_by[district],
+                        },
+                    )
                 )
-            )
     return reasons
 
 
 def strengths_and_weaknesses(
-    leaves: Sequence[Leaf],
-    contributions: Mapping[str, float],
-    group_average: Mapping[str, float],
-    outcomes: Mapping[str, LeafOutcome],
-    input_averages: Mapping[str, float | None],
+    columns: Sequence[LeafColumn],
+    contributions: np.ndarray,
+    group_average: Sequence[float],
+    districts: Sequence[int],
     count: int,
-) -> list[Reason]:
-    """The `count` indicators furthest above and below the ranked districts' average."""
-    gaps = []
-    for order, leaf in enumerate(leaves):
-        code = leaf.indicator
-        if code not in contributions or code not in group_average:
-            continue
-        gap = contributions[code] - group_average[code]
-        if not _negligible(gap, contributions[code], group_average[code]):
-            gaps.append((gap, order, leaf))
-    strengths = sorted((g for g in gaps if g[0] > 0), key=lambda g: (-g[0], g[1]))[:count]
-    weaknesses = sorted((g for g in gaps if g[0] < 0), key=lambda g: (g[0], g[1]))[:count]
-    reasons = []
-    for kind, chosen in (("strength", strengths), ("weakness", weaknesses)):
-        for gap, _, leaf in chosen:
-            code = leaf.indicator
-            reasons.append(
-                Reason(
-                    kind,
-                    {
-                        **cite(leaf, outcomes[code], input_averages[code]),
-                        "contribution": contributions[code],
-                        "group_average": group_average[code],
-                        "gap": gap,
-                    },
+) -> dict[int, list[Reason]]:
+    """The `count` indicators furthest above and below the ranked districts' average.
+
+    `contributions` has a row per district and a column per leaf; only the rows of
+    `districts` (those with a score) are read. Ties go to the leaf first in tree order.
+    """
+    found: dict[int, list[Reason]] = {district: [] for district in districts}
+    if count == 0 or not districts:
+        return found
+    rows = np.asarray(districts)
+    mine = contributions[rows]
+    average = np.asarray(group_average, dtype=float)
+    gaps = mine - average
+    magnitude = np.maximum(1.0, np.maximum(np.abs(mine), np.abs(average)))
+    noticeable = ~(np.abs(gaps) <= RELATIVE_TOLERANCE * magnitude)
+    above = np.where(noticeable & (gaps > 0), -gaps, np.inf)
+    below = np.where(noticeable & (gaps < 0), gaps, np.inf)
+    chosen = {
+        "strength": np.argsort(above, axis=1, kind="stable")[:, :count],
+        "weakness": np.argsort(below, axis=1, kind="stable")[:, :count],
+    }
+    keys = {"strength": above, "weakness": below}
+    contribution_rows = mine.tolist()
+    for row, district in enumerate(districts):
+        for kind, order in chosen.items():
+            for leaf in order[row].tolist():
+                if keys[kind][row, leaf] == np.inf:
+                    break
+                contribution = contribution_rows[row][leaf]
+                found[district].append(
+                    Reason(
+                        kind,
+                        {
+                            **cite(columns[leaf], district),
+                            "contribution": contribution,
+                            "group_average": group_average[leaf],
+                            "gap": contribution - group_average[leaf],
+                        },
+                    )
                 )
-            )
-    return reasons
+    return found
 
 
-def movement_reason(
-    rank: int | None,
-    previous: PreviousStanding | None,
-    contributions: Mapping[str, float],
-    leaves: Sequence[Leaf],
+def movement_reasons(
+    ranks: Sequence[int | None],
+    previous: Sequence[PreviousStanding | None],
+    contributions: Sequence[Mapping[str, float]],
+    matrix: np.ndarray,
+    codes: Sequence[str],
     count: int,
-) -> Reason | None:
-    """`rank_change` with its drivers, or `new` for a district without a previous rank.
+) -> list[Reason | None]:
+    """Per district, `rank_change` with its drivers, or `new` without a previous rank.
 
     Only called when the caller supplied previous standings; an unranked district gets no
-    movement reason (its unranked reason says enough).
+    movement reason (its unranked reason says enough). `matrix` holds `contributions` as
+    a row per district and a column per leaf.
     """
-    if rank is None:
-        return None
-    if previous is None or previous.rank is None:
-        return Reason("new", {"rank": rank, "previously_unranked": previous is not None})
-    change = previous.rank - rank
-    deltas = []
-    for order, leaf in enumerate(leaves):
-        code = leaf.indicator
-        if code in contributions and code in previous.contributions:
-            delta = contributions[code] - previous.contributions[code]
-            # Drivers pushed the way the rank moved: up -> gains, down -> losses.
-            if change != 0 and delta * change > 0 and not _negligible(delta, contributions[code]):
-                deltas.append((abs(delta), order, code, delta))
-    deltas.sort(key=lambda d: (-d[0], d[1]))
-    drivers = [{"indicator": code, "delta": delta} for _, _, code, delta in deltas[:count]]
+    found: list[Reason | None] = [None] * len(ranks)
+    moved: list[tuple[int, int]] = []
+    for district, (rank, before) in enumerate(zip(ranks, previous, strict=True)):
+        if rank is None:
+            continue
+        if before is None or before.rank is None:
+            found[district] = Reason(
+                "new", {"rank": rank, "previously_unranked": before is not None}
+            )
+        elif before.rank != rank and count > 0:
+            moved.append((district, before.rank - rank))
+        else:
+            found[district] = _rank_change(rank, before, [])
+    if not moved or not codes:
+        for district, _ in moved:
+            found[district] = _rank_change(ranks[district], previous[district], [])  # type: ignore[arg-type]
+        return found
+    rows = [district for district, _ in moved]
+    mine = matrix[rows]
+    # Indicators absent from the previous contributions are not compared (nan never drives).
+    theirs = np.array(
+        [[previous[d].contributions.get(code, math.nan) for code in codes] for d in rows],  # type: ignore[union-attr]
+        dtype=float,
+    )
+    change = np.array([c for _, c in moved], dtype=float)[:, None]
+    deltas = mine - theirs
+    # Drivers pushed the way the rank moved: up -> gains, down -> losses.
+    pushed = (deltas * change > 0) & ~(
+        np.abs(deltas) <= RELATIVE_TOLERANCE * np.maximum(1.0, np.abs(mine))
+    )
+    # Largest moves first; equal moves in tree order.
+    order = np.argsort(np.where(pushed, -np.abs(deltas), np.inf), axis=1, kind="stable")
+    for row, (district, _) in enumerate(moved):
+        before = previous[district]
+        assert before is not None
+        drivers = [
+            {
+                "indicator": codes[leaf],
+                "delta": contributions[district][codes[leaf]] - before.contributions[codes[leaf]],
+            }
+            for leaf in order[row, :count].tolist()
+            if pushed[row, leaf]
+        ]
+        found[district] = _rank_change(ranks[district], before, drivers)  # type: ignore[arg-type]
+    return found
+
+
+def _rank_change(rank: int, before: PreviousStanding, drivers: list[dict[str, Any]]) -> Reason:
+    assert before.rank is not None
     return Reason(
         "rank_change",
-        {"previous_rank": previous.rank, "rank": rank, "change": change, "drivers": drivers},
+        {
+            "previous_rank": before.rank,
+            "rank": rank,
+            "change": before.rank - rank,
+            "drivers": drivers,
+        },
     )

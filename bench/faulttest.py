@@ -127,6 +127,7 @@ class Run:
     stop: threading.Event = field(default_factory=threading.Event)
     events: list[Event] = field(default_factory=list)
     saved: dict[tuple, Decimal] = field(default_factory=dict)
+    refused: dict[tuple, Decimal] = field(default_factory=dict)  # answered without the redirect
     lock: threading.Lock = field(default_factory=threading.Lock)
     leaks: list[str] = field(default_factory=list)
 
@@ -202,11 +203,12 @@ def _writer(run: Run, number: int, keys: list[tuple[int, int, str]]) -> None:
             },
             headers={"Referer": run.base + add},
         )
-        if response is not None and response.status_code == 302:
-            location = response.headers.get("Location", "")
-            if location.rstrip("/").endswith("/admin/districts/value"):
-                with run.lock:
-                    run.saved[(district, indicator, period)] = figure
+        # Saved: the admin's redirect to the value list; anything else told the user it was not.
+        location = response.headers.get("Location", "") if response is not None else ""
+        saved = response is not None and response.status_code == 302
+        saved = saved and location.rstrip("/").endswith("/admin/districts/value")
+        with run.lock:
+            (run.saved if saved else run.refused)[(district, indicator, period)] = figure
         time.sleep(0.05)
 
 
@@ -444,6 +446,9 @@ def main() -> int:
         "last failed request after pg_isready, s": None if fully is None else round(fully, 2),
         "figures saved (302)": len(run.saved),
         "figures lost": len(lost),
+        "figures answered with an error (not saved, as the user was told)": len(run.refused),
+        "…of which the database holds anyway": len(run.refused)
+        - len(lost_figures(run.refused, stored)),
         "import: statement when the fault came": import_statement,
         "import: still running when the fault came": import_running,
         "import: exit status": import_status,

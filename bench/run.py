@@ -224,7 +224,7 @@ def _child(env: dict, mode: str, argument: str) -> dict:
 
 
 def _ratio(value: float, floor: float) -> float:
-    return round(value / floor, 2) if floor else float("inf")
+    return round(value / floor, 4) if floor else float("inf")
 
 
 # --- requests per second on real gunicorn ---------------------------------------------------

@@ -119,7 +119,7 @@ class DerivedColumn:
 
 def floats(values: Sequence[float | None]) -> np.ndarray:
     """An array of the values, nan for None (so that "not finite" covers both)."""
-    return np.array([math.nan if v is None else v for v in values], dtype=float)
+    return np.array(values, dtype=float)  # numpy turns None into nan
 
 
 def derive_column(
@@ -169,7 +169,9 @@ def derive_column(
                 refuse(ok & ~np.isfinite(share), "no_year_share")
                 ok &= np.isfinite(share)
                 shown = shown - share * 100.0
-    shown_list = [v if keep else None for v, keep in zip(shown.tolist(), ok.tolist(), strict=True)]
+    shown_list: list[float | None] = shown.tolist()
+    for i in np.flatnonzero(~ok).tolist():
+        shown_list[i] = None
     if transform == "none":
         return DerivedColumn(shown_list, np.where(ok, shown, 0.0), ok, causes)
     # A non-loggable input keeps its shown value so that the reason can cite it.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,7 @@ def score_leaf(
 ) -> LeafColumn:
     """Outcomes of one leaf; `entrants` must be sorted so that results do not depend on order."""
     code, n = leaf.indicator, len(entrants)
-    found = [figures.get((district, code)) for district in entrants]
+    found = list(map(figures.get, zip(entrants, repeat(code))))
     entered = [f.value if f is not None else None for f in found]
     derived = derive_column(leaf.input, leaf.transform, found, entered)
     has = derived.has
@@ -185,7 +186,9 @@ def score_leaf(
         capped_by[i] = "cap" if capped[i] else method
         unclamped_list[i] = float(unclamped[i])
 
-    normalised = [v if k else None for v, k in zip(values.tolist(), kept.tolist(), strict=True)]
+    normalised: list[float | None] = values.tolist()
+    for i in np.flatnonzero(~kept).tolist():
+        normalised[i] = None
     # Every district that lacks a normalised value of its own gets a policy; a non-loggable
     # input is one of them.
     missing = np.ones(n, dtype=bool)

@@ -120,7 +120,7 @@ def run_race(
     scored = evaluated.has & ~problems.failed
     is_scored = scored.tolist()
     scores = [s if k else None for s, k in zip(evaluated.score.tolist(), is_scored, strict=True)]
-    weights = _rows(effective_weights(evaluated), codes, n)
+    weights = effective_weights(evaluated)
     attribution = attribute(evaluated, scored)
     contribution_matrix = np.column_stack([attribution.leaves[code] for code in codes])
     everything_kept = np.logical_and.reduce([c.kept for c in columns]).tolist() if codes else []
@@ -300,17 +300,18 @@ def _dimensions(
 
 def _indicator_results(
     columns: Sequence[LeafColumn],
-    weights: Sequence[Sequence[float]],
+    weights: Mapping[str, np.ndarray],
     contributions: np.ndarray,
     is_scored: Sequence[bool],
 ) -> list[tuple[IndicatorResult, ...]]:
     """Per district, its IndicatorResult of each leaf (in tree order); built a leaf at a
     time, as this is the bulk of a large race's objects."""
+    unscored = [i for i, k in enumerate(is_scored) if not k]
     by_leaf = []
     for j, column in enumerate(columns):
-        given = [
-            c if k else None for c, k in zip(contributions[:, j].tolist(), is_scored, strict=True)
-        ]
+        given: list[float | None] = contributions[:, j].tolist()
+        for i in unscored:
+            given[i] = None
         by_leaf.append(
             list(
                 map(
@@ -318,7 +319,7 @@ def _indicator_results(
                     column.values,
                     column.inputs,
                     column.normalised,
-                    [row[j] for row in weights],
+                    weights[column.leaf.indicator].tolist(),
                     given,
                     column.ranks,
                     column.imputed.tolist(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -42,28 +43,23 @@ def data_reasons(columns: Sequence[LeafColumn], districts: int) -> list[list[Rea
     kind = {"zero": "missing_zero", "average": "imputed", "reweight": "reweighted"}
     for column in columns:
         for district in column.noted:
-            cited = cite(column, district)
             found = reasons[district]
             if column.causes[district] == "not_loggable":
-                found.append(Reason("not_loggable", cited))
+                found.append(Reason("not_loggable", cite(column, district)))
             policy = column.policies[district]
             if policy is not None:
-                params = {**cited, "cause": column.causes[district], "policy": column.leaf.missing}
+                params = cite(column, district)
+                params["cause"] = column.causes[district]
+                params["policy"] = column.leaf.missing
                 if policy == "average":
                     params["imputed_input"] = column.imputed_input
                 found.append(Reason(kind[policy], params))
             if column.capped_by[district] is not None:
-                found.append(
-                    Reason(
-                        "capped",
-                        {
-                            **cited,
-                            "raw": column.unclamped[district],
-                            "capped": column.normalised[district],
-                            "by": column.capped_by[district],
-                        },
-                    )
-                )
+                params = cite(column, district)
+                params["raw"] = column.unclamped[district]
+                params["capped"] = column.normalised[district]
+                params["by"] = column.capped_by[district]
+                found.append(Reason("capped", params))
     return reasons
 
 
@@ -90,29 +86,21 @@ def strengths_and_weaknesses(
     noticeable = ~(np.abs(gaps) <= RELATIVE_TOLERANCE * magnitude)
     above = np.where(noticeable & (gaps > 0), -gaps, np.inf)
     below = np.where(noticeable & (gaps < 0), gaps, np.inf)
-    chosen = {
-        "strength": np.argsort(above, axis=1, kind="stable")[:, :count],
-        "weakness": np.argsort(below, axis=1, kind="stable")[:, :count],
-    }
-    keys = {"strength": above, "weakness": below}
     contribution_rows = mine.tolist()
-    for row, district in enumerate(districts):
-        for kind, order in chosen.items():
-            for leaf in order[row].tolist():
-                if keys[kind][row, leaf] == np.inf:
+    for kind, keys in (("strength", above), ("weakness", below)):
+        order = np.argsort(keys, axis=1, kind="stable")[:, :count]
+        chosen = np.take_along_axis(keys, order, axis=1) != np.inf
+        for row, (leaves, valid) in enumerate(zip(order.tolist(), chosen.tolist(), strict=True)):
+            district = districts[row]
+            for leaf, keep in zip(leaves, valid, strict=True):
+                if not keep:
                     break
                 contribution = contribution_rows[row][leaf]
-                found[district].append(
-                    Reason(
-                        kind,
-                        {
-                            **cite(columns[leaf], district),
-                            "contribution": contribution,
-                            "group_average": group_average[leaf],
-                            "gap": contribution - group_average[leaf],
-                        },
-                    )
-                )
+                params = cite(columns[leaf], district)
+                params["contribution"] = contribution
+                params["group_average"] = group_average[leaf]
+                params["gap"] = contribution - group_average[leaf]
+                found[district].append(Reason(kind, params))
     return found
 
 
@@ -151,7 +139,7 @@ def movement_reasons(
     mine = matrix[rows]
     # Indicators absent from the previous contributions are not compared (nan never drives).
     theirs = np.array(
-        [[previous[d].contributions.get(code, math.nan) for code in codes] for d in rows],  # type: ignore[union-attr]
+        [list(map(previous[d].contributions.get, codes, repeat(math.nan))) for d in rows],  # type: ignore[union-attr]
         dtype=float,
     )
     change = np.array([c for _, c in moved], dtype=float)[:, None]

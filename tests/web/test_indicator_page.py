@@ -130,8 +130,8 @@ def test_each_row_has_a_bar_with_its_number_beside_it(client_for, published):
 
     html = client_for(Role.VIEWER).get(page_url(indicator)).content.decode()
 
-    assert html.count('<span class="bar-track"') == len(values) + 1  # and the average
-    assert 'style="width: 100.0%"' in html
+    assert html.count('<svg class="bar-track"') == len(values) + 1  # and the average
+    assert '<rect class="bar" width="100.0"' in html
     assert f'<span class="bar-value">{widest.value:,.1f}%</span>' in html
 
 

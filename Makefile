@@ -45,24 +45,27 @@ lock:
 	  --allow-unsafe --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --no-emit-trusted-host --output-file $(LOCK) pyproject.toml
 
+# The developer targets run with DEBUG on (it is off unless the environment turns it on).
+DEV := DEBUG=1
+
 messages: $(INSTALLED)
-	$(PY) manage.py compile_catalogues
+	$(DEV) $(PY) manage.py compile_catalogues
 
 migrate: $(INSTALLED)
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 static: $(INSTALLED)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: messages demo static
 	@echo
 	@echo "Saima is serving ILLUSTRATIVE demo data (not real statistics) at http://$(HOST):$(PORT)/"
 	@echo "Sign in as admin, reviewer, clerk, official or viewer; the password is saima-demo."
 	@echo
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(DEV) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 chromium:
@@ -79,6 +82,9 @@ test: messages chromium
 
 # Production-like on this machine: DEBUG off, hashed static files, migrations, gunicorn.
 # Needs SECRET_KEY (and ALLOWED_HOSTS beyond 127.0.0.1/localhost) in the environment.
+# It redirects to HTTPS and sends secure cookies, as behind a TLS proxy; to browse it on
+# plain http://127.0.0.1:8000/ add SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
+# SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 (README, Deploying).
 serve: messages
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment"; exit 1; }
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -98,8 +104,8 @@ lint: $(INSTALLED)
 
 # Django's system check, no model change without its migration, and the linter.
 check: $(INSTALLED)
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 
 format: $(INSTALLED)

@@ -61,7 +61,13 @@ def main() -> None:
     if max(arguments.rows) > DISTRICTS * INDICATORS * 20:
         sys.exit(f"at most {DISTRICTS * INDICATORS * 20} rows")
     _create_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # A developer's tool: DEBUG on (no SECRET_KEY needed) unless the caller says otherwise.
+        "DEBUG": os.environ.get("DEBUG", "1"),
+    }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,

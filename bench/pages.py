@@ -87,6 +87,9 @@ def main() -> None:
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-secret",
             "ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on 127.0.0.1: no redirect to HTTPS, cookies without Secure.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
         }

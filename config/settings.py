@@ -15,18 +15,28 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env_set(name: str) -> bool:
+    """Whether the environment gives NAME a value (an empty one is no choice)."""
+    return bool(os.environ.get(name, "").strip())
+
+
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
+    if not env_set(name):
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ[name].strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ[name]) if env_set(name) else default
 
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless the environment turns it on: `make run` and the other developer targets do,
+# and the test suite's settings (config/test_settings.py) do.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -37,6 +47,43 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# --- HTTPS -----------------------------------------------------------------------------
+# Secure by default whenever DEBUG is off: redirect to HTTPS, HSTS for a year (subdomains
+# too, preload allowed), cookies only over HTTPS. Each can be turned off from the
+# environment; an intranet served on plain HTTP has to turn off all four (README, Deploying).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's health check may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# gunicorn already marks a request as HTTPS when a proxy it trusts (FORWARDED_ALLOW_IPS, see
+# gunicorn.conf.py) says X-Forwarded-Proto: https. Another server in between may name the
+# header Django should trust instead, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+# -- only when every request reaches Django through that proxy, which sets the header.
+if proxy_ssl_header := env_list("SECURE_PROXY_SSL_HEADER", ""):
+    if len(proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HTTP_HEADER_NAME,value'.")
+    SECURE_PROXY_SSL_HEADER = tuple(proxy_ssl_header)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# `check --deploy` warns about each of the settings above that is off. A warning is silenced
+# only when the environment turns its setting off by name (a deployment's written choice,
+# such as an intranet on plain HTTP); an omission is never silenced.
+_EXPLICITLY_OFF = {
+    "SECURE_SSL_REDIRECT": "security.W008",
+    "SECURE_HSTS_SECONDS": "security.W004",
+    "SESSION_COOKIE_SECURE": "security.W012",
+    "CSRF_COOKIE_SECURE": "security.W016",
+}
+SILENCED_SYSTEM_CHECKS = [
+    check for name, check in _EXPLICITLY_OFF.items() if env_set(name) and not globals()[name]
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -167,12 +214,6 @@ STORAGES = {
         )
     },
 }
-
-
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

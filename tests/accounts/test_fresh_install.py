@@ -136,7 +136,7 @@ def _first_quarter_on_a_fresh_install() -> dict:
     publish_url = reverse("leaderboard-publish", args=[RACE, PERIOD])
     client = Client()
     # Static files are collected at deployment (collectstatic), which this test leaves out;
-    # everything else runs with the production settings.
+    # everything else runs with the production settings, so requests come over HTTPS.
     with override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -144,10 +144,10 @@ def _first_quarter_on_a_fresh_install() -> dict:
         }
     ):
         client.force_login(viewer)
-        viewer_publish_status = client.post(publish_url).status_code
+        viewer_publish_status = client.post(publish_url, secure=True).status_code
         client.force_login(reviewer)
-        preview = client.get(preview_url)
-        publish_status = client.post(publish_url).status_code
+        preview = client.get(preview_url, secure=True)
+        publish_status = client.post(publish_url, secure=True).status_code
     return {
         "roles": roles,
         "viewer_publish_status": viewer_publish_status,

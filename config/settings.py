@@ -5,6 +5,7 @@ DATABASE_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "axes",
     "accounts",
     "districts",
     "rankings",
@@ -124,6 +126,8 @@ MIDDLEWARE = [
     # Records who made each change that django-simple-history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,6 +190,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- Sign-in protection (django-axes) ------------------------------------------------------
+# After LOCKOUT_FAILURES failed sign-ins for one username, or from one address, that
+# username or address is refused for LOCKOUT_MINUTES after its last failure; an administrator
+# lifts it earlier by deleting the access attempt in the admin (or `manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# The address of a sign-in: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address
+# the outermost one saw (accounts/lockout.py).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

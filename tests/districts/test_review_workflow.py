@@ -202,6 +202,14 @@ def published(scene):
 
 def test_publishing_locks_the_figures_it_used(scene, published):
     assert set(Value.objects.values_list("locked", flat=True)) == {True}
+    for value in Value.objects.all():
+        newest = value.history.first()
+        assert (newest.locked, newest.history_type, newest.history_change_reason) == (
+            True,
+            "~",
+            "published",
+        )
+        assert newest.history_user == scene["reviewer"]
     with pytest.raises(ValidationError) as error:
         enter(scene, "7.0")
     assert "locked" in error.value.message_dict["value"][0]

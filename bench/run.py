@@ -54,11 +54,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
-NATIONAL_DB, SMALL_DB, IMPORTS_DB = (
-    "saima_scale_bench",
-    "saima_scale_bench_100",
-    "saima_scale_bench_imports",
-)
+# BENCH_DB_PREFIX lets two runs on one server keep out of each other's databases.
+_PREFIX = os.environ.get("BENCH_DB_PREFIX", "saima_scale_bench")
+NATIONAL_DB, SMALL_DB, IMPORTS_DB = (_PREFIX, f"{_PREFIX}_100", f"{_PREFIX}_imports")
 CONNECTIONS = 16
 VIEWER = "bench-viewer"
 SESSION_COOKIE = "sessionid"

@@ -6,10 +6,11 @@ period code parsed once), so a million rows cost a million dictionary lookups an
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import NamedTuple
 
-from districts.importing.cells import non_ascii_digits, parse_figure
+from districts.importing.cells import MAX_DECIMALS, MAX_WHOLE_DIGITS, non_ascii_digits, parse_figure
 from districts.importing.report import ImportReport
 from districts.importing.tables import SourceRow, Table
 from districts.models import Indicator, Value
@@ -23,6 +24,9 @@ VALUE_OPTIONAL_COLUMNS = ("target", "note")
 # Room for every period code there can be (1900-2999, each year with 4 quarters and 12
 # months), so that a row's key packs into one integer.
 _PERIOD_CODES_MAX = 1 << 15
+# Figures parse_figure reads as written: a subset of what it accepts, so that anything else
+# (rounding, too many digits, a stray character) is left to it and to its messages.
+_PLAIN_FIGURE = re.compile(rf"[+-]?[0-9]{{1,{MAX_WHOLE_DIGITS}}}(?:\.[0-9]{{0,{MAX_DECIMALS}}})?")
 
 
 class CheckedValue(NamedTuple):
@@ -64,6 +68,55 @@ class ValueRowChecker:
 
     def check(self, row: SourceRow) -> CheckedValue | None:
         """The row's value when it breaks no rule; otherwise None, each problem reported."""
+        return self._plainly_valid(row) or self._checked_rule_by_rule(row)
+
+    def _plainly_valid(self, row: SourceRow) -> CheckedValue | None:
+        """The row's value when every cell is plainly valid and nothing needs reporting (no
+        rounding, a district, indicator and period seen before); None sends the row through
+        every rule one by one, which reports what is wrong. Most rows of a large file take
+        this path: it does the same checks with fewer calls, and reports nothing."""
+        cells = row.cells
+        district_id = self.districts.get(cells.get("district") or "")
+        indicator = self.indicators.get(cells.get("indicator") or "")
+        if district_id is None or indicator is None:
+            return None
+        known = self._periods.get(cells.get("period") or "")
+        if known is None or known[1] is not None:
+            return None
+        period = known[0]
+        if self._frequency_problems.get((indicator.id, period), "unknown") is not None:
+            return None
+        value = _plain_figure(cells.get("value"))
+        if value is None or (
+            (indicator.min_value is not None or indicator.max_value is not None)
+            and indicator.range_problem(value) is not None
+        ):
+            return None
+        target = None
+        if self.has_target:
+            text = cells.get("target")
+            if text is None:
+                return None
+            if text:
+                target = _plain_figure(text)
+                if target is None or target < 0:
+                    return None
+        note = None
+        if self.has_note:
+            note = cells.get("note")
+            if note is None:
+                return None
+            note = csv_text_read(note)
+            if len(note) > self.note_limit:
+                return None
+        number = row.number
+        if self._first_row_of.setdefault(self._key(district_id, indicator.id, period), number) != (
+            number
+        ):
+            return None  # a duplicate: reported rule by rule
+        return CheckedValue(number, district_id, indicator.id, period, value, target, note)
+
+    def _checked_rule_by_rule(self, row: SourceRow) -> CheckedValue | None:
         number, cells = row.number, row.cells
         problems_before = self.report.count
         district_id = self._known(number, cells, "district", self.districts)
@@ -91,7 +144,9 @@ class ValueRowChecker:
             )
         if district_id is not None and indicator is not None and period is not None:
             self._check_duplicate(number, cells, district_id, indicator.id, period)
-        if self.report.count != problems_before or None in (district_id, indicator, period, value):
+        if self.report.count != problems_before or any(
+            part is None for part in (district_id, indicator, period, value)
+        ):
             return None
         return CheckedValue(number, district_id, indicator.id, period, value, target, note)
 
@@ -149,11 +204,7 @@ class ValueRowChecker:
     def _check_duplicate(
         self, number: int, cells, district_id: int, indicator_id: int, period: str
     ) -> None:
-        # One integer per row instead of a tuple keeps a million keys in a few dozen MB.
-        period_number = self._period_numbers.setdefault(period, len(self._period_numbers))
-        key = (district_id * self._indicator_span + indicator_id) * _PERIOD_CODES_MAX
-        key += period_number
-        first = self._first_row_of.setdefault(key, number)
+        first = self._first_row_of.setdefault(self._key(district_id, indicator_id, period), number)
         if first != number:
             self._problem(
                 number,
@@ -161,6 +212,20 @@ class ValueRowChecker:
                 f"duplicate of row {first} (district {cells['district']}, "
                 f"indicator {cells['indicator']}, period {period})",
             )
+
+    def _key(self, district_id: int, indicator_id: int, period: str) -> int:
+        # One integer per row instead of a tuple keeps a million keys in a few dozen MB.
+        period_number = self._period_numbers.setdefault(period, len(self._period_numbers))
+        key = (district_id * self._indicator_span + indicator_id) * _PERIOD_CODES_MAX
+        return key + period_number
+
+
+def _plain_figure(text: str | None) -> Decimal | None:
+    """The figure ``text`` holds when parse_figure would take it as written (no rounding,
+    nothing to explain), else None."""
+    if not text or _PLAIN_FIGURE.fullmatch(text) is None:
+        return None
+    return Decimal(text)
 
 
 def _period_code(text: str) -> tuple[str | None, str | None]:

@@ -180,10 +180,11 @@ def timed_publish(period: Period, *, limit_s: int) -> dict:
     return {"s": None, "stopped_after_s": stopped, "s_lock_batched": time.perf_counter() - begun}
 
 
-def values_lock_batched(*, value_ids: list[int], user=None) -> int:
+def values_lock_batched(*, values, user=None) -> int:
+    ids = list(values.values_list("pk", flat=True))
     return sum(
-        values_lock(value_ids=value_ids[start : start + 1000], user=user)
-        for start in range(0, len(value_ids), 1000)
+        values_lock(values=values.filter(pk__in=ids[start : start + 1000]), user=user)
+        for start in range(0, len(ids), 1000)
     )
 
 

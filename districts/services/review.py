@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.access import may_review, may_submit_return
 from districts.checks import needs_justification
+from districts.importing.history import HISTORY_COLUMNS, tracked_columns
 from districts.models import (
     DataReturn,
     District,
@@ -187,23 +190,56 @@ def return_reopen(*, user, district: District, period: Period, reason: str) -> D
 
 
 @transaction.atomic
-def values_lock(*, value_ids: list[int], user=None) -> int:
-    """Lock the approved figures a publication used, so they cannot change under it."""
-    values = list(
-        Value.objects.select_for_update().filter(
-            pk__in=value_ids, status=ValueStatus.APPROVED, locked=False
-        )
-    )
-    for value in values:
+def values_lock(*, values: QuerySet[Value], user=None) -> int:
+    """Lock the approved figures a publication used, so they cannot change under it.
+
+    ``values`` selects them (a national race cites over 110,000). Returns how many were
+    locked now; those locked already are left as they are.
+    """
+    to_lock = values.filter(status=ValueStatus.APPROVED, locked=False)
+    if connection.vendor == "postgresql":
+        return _values_lock_in_database(to_lock, user=user)
+    locked = list(to_lock.select_for_update())
+    for value in locked:
         value.locked = True
     # One UPDATE … WHERE id IN (…) rather than bulk_update's CASE with an arm per value,
-    # whose cost grows with the square of a national race's ~110,000 figures; the history
-    # records are then written in bulk, as bulk_update_with_history would.
-    Value.objects.filter(pk__in=[value.pk for value in values]).update(locked=True)
+    # whose cost grows with the square of their number; the history in bulk, as
+    # bulk_update_with_history would write it.
+    Value.objects.filter(pk__in=[value.pk for value in locked]).update(locked=True)
     Value.history.bulk_history_create(
-        values, update=True, default_user=user, default_change_reason="published"
+        locked, update=True, default_user=user, default_change_reason=PUBLISHED_REASON
     )
-    return len(values)
+    return len(locked)
+
+
+PUBLISHED_REASON = "published"
+
+
+def _values_lock_in_database(to_lock: QuerySet[Value], *, user) -> int:
+    """One statement: the UPDATE returns the locked rows and their history records are
+    inserted from them, with the columns, user, date, reason and type django-simple-history
+    gives a change ("~"). Nothing crosses to Python but the count."""
+    quote = connection.ops.quote_name
+    tracked = [quote(column) for column in tracked_columns(Value)]
+    table = quote(Value._meta.db_table)
+    selected, params = to_lock.values("pk").query.sql_with_params()
+    update = (
+        f"UPDATE {table} SET {quote('locked')} = true WHERE {quote('id')} IN ({selected}) "
+        f"AND {quote('locked')} = false"
+    )
+    with connection.cursor() as cursor:
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            cursor.execute(update, params)
+            return cursor.rowcount
+        historical = quote(Value.history.model._meta.db_table)
+        columns = ", ".join([*tracked, *map(quote, HISTORY_COLUMNS)])
+        cursor.execute(
+            f"WITH locked AS ({update} RETURNING {', '.join(tracked)}) "
+            f"INSERT INTO {historical} ({columns}) "
+            f"SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM locked",
+            [*params, timezone.now(), PUBLISHED_REASON, "~", user.pk if user else None],
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic

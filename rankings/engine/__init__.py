@@ -6,6 +6,7 @@
 See docs/methodology.md for the file format and the methods.
 """
 
+from .collection import cycle_collection_paused
 from .inputs import Figure, IndicatorInfo, PreviousStanding
 from .methodology import (
     Cap,
@@ -23,6 +24,7 @@ from .ranking import Entry, Placed, competition_ranks, round_half_away
 from .results import DimensionResult, IndicatorResult, RaceResult, Reason, Standing
 
 __all__ = [
+    "cycle_collection_paused",
     "Cap",
     "Dimension",
     "DimensionResult",

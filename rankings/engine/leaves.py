@@ -211,7 +211,7 @@ def score_leaf(
         imputed_input=imputed_input,
         unclamped=unclamped_list,
         capped_by=capped_by,
-        refs=[dict(f.ref) if f is not None and f.ref is not None else None for f in found],
+        refs=[f.ref if f is not None else None for f in found],  # shared, never mutated
         input_average=input_average,
         noted=noted,
     )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +19,7 @@ from .aggregation import (
     effective_weights,
     evaluate,
 )
+from .collection import cycle_collection_paused
 from .inputs import Figure, IndicatorInfo, PreviousStanding
 from .leaves import LeafColumn, score_leaf
 from .methodology import DIRECTIONS, Dimension, Leaf, Methodology, iter_leaves
@@ -96,7 +95,7 @@ def run_race(
     figures are keyed (district code, indicator code); figures of non-entrants are ignored.
     The result depends only on the content of the arguments, never on their order.
     """
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         return _run_race(
             methodology,
             entrants=entrants,
@@ -104,26 +103,6 @@ def run_race(
             indicators=indicators,
             previous=previous,
         )
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a race builds its results.
-
-    A large race allocates hundreds of thousands of small objects (a result per district
-    and indicator, reasons and their parameters) and no reference cycles, yet every
-    allocation burst makes the collector traverse all of them again: 40 % of the time of
-    2,844 districts × 40 indicators. Reference counting still frees everything as usual;
-    only the search for cycles waits until the race is done. Whoever finds the collector
-    running turns it back on, so concurrent races cannot leave it off.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _run_race(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 _set_attributes = object.__setattr__
@@ -71,7 +71,9 @@ class IndicatorResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # A shallow copy: the citation is shared with the input figure and never mutated;
+        # asdict's deep copy of it was most of the time of storing a national race.
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class DimensionResult:
     contribution: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"score": self.score, "contribution": self.contribution}
 
 
 @dataclass(frozen=True)

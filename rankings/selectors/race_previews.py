@@ -11,11 +11,24 @@ import json
 from dataclasses import dataclass
 
 from districts.periods import Period
-from rankings.engine import RaceResult, parse_methodology, run_race
+from rankings.engine import Methodology, RaceResult, parse_methodology, run_race
 from rankings.errors import RaceConfigurationError
 from rankings.models import MethodologyVersion, Publication, Race, Standing
 from rankings.selectors.publications import previous_standings, publication_current
 from rankings.selectors.race_inputs import RaceInputs, race_inputs
+
+
+@dataclass(frozen=True)
+class PreparedRace:
+    """A race's inputs for a period, read and fingerprinted but not yet computed."""
+
+    race: Race
+    period: Period
+    version: MethodologyVersion
+    methodology: Methodology
+    inputs: RaceInputs
+    fingerprint: str
+    previous_publication: Publication | None
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,9 @@ class RacePreview:
     previous_publication: Publication | None
 
 
-def race_compute(*, race: Race, period: Period) -> RacePreview:
+def race_prepare(*, race: Race, period: Period) -> PreparedRace:
+    """Read and fingerprint what decides the race's standings, without computing them:
+    whoever only needs to know whether they would change stops here."""
     version = race.current_methodology
     if version is None:
         raise RaceConfigurationError([f"race {race.code!r} has no methodology yet"])
@@ -42,17 +57,36 @@ def race_compute(*, race: Race, period: Period) -> RacePreview:
     if missing:
         # The methodology was checked when loaded; an indicator removed since is named here.
         raise RaceConfigurationError([f"indicator {code!r}: no such indicator" for code in missing])
-    result = run_race(
-        methodology,
-        entrants=inputs.entrants,
-        figures=inputs.figures,
-        indicators=inputs.indicator_infos,
-        previous=previous_standings(publication=previous_publication),
-    )
     fingerprint = inputs_fingerprint(
         version=version, period=period, inputs=inputs, previous=previous_publication
     )
-    return RacePreview(race, period, version, inputs, result, fingerprint, previous_publication)
+    return PreparedRace(
+        race, period, version, methodology, inputs, fingerprint, previous_publication
+    )
+
+
+def race_run(prepared: PreparedRace) -> RacePreview:
+    """Compute the standings of a prepared race."""
+    result = run_race(
+        prepared.methodology,
+        entrants=prepared.inputs.entrants,
+        figures=prepared.inputs.figures,
+        indicators=prepared.inputs.indicator_infos,
+        previous=previous_standings(publication=prepared.previous_publication),
+    )
+    return RacePreview(
+        prepared.race,
+        prepared.period,
+        prepared.version,
+        prepared.inputs,
+        result,
+        prepared.fingerprint,
+        prepared.previous_publication,
+    )
+
+
+def race_compute(*, race: Race, period: Period) -> RacePreview:
+    return race_run(race_prepare(race=race, period=period))
 
 
 def inputs_fingerprint(
@@ -112,10 +146,10 @@ def publication_inputs_changed(*, publication: Publication) -> bool:
 
     True when an approved figure, the methodology or the previous period's publication has
     changed since ``publication`` was computed (for example after a return was reopened and
-    corrected). Computes the race, so it is asked for the bureau's view only.
+    corrected). Reads every input of the race, so it is asked for the bureau's view only.
     """
     try:
-        preview = race_compute(race=publication.race, period=Period.parse(publication.period))
+        prepared = race_prepare(race=publication.race, period=Period.parse(publication.period))
     except RaceConfigurationError:
         return False
-    return preview.fingerprint != publication.fingerprint
+    return prepared.fingerprint != publication.fingerprint

@@ -1,5 +1,6 @@
 """Publishing freezes standings; a correction adds a revision and keeps the old one."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from districts.models import Value
 from districts.periods import Period
 from rankings.errors import RaceConfigurationError
 from rankings.models import ImmutableRecordError, Publication, Standing
-from rankings.selectors.race_previews import race_compute
+from rankings.selectors.publications import STANDING_FIELDS
+from rankings.selectors.race_previews import race_compute, standing_rows
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
 from tests.builders import build_published_race, race_spec
@@ -169,3 +171,48 @@ def test_a_period_without_values_is_not_published():
         standings_publish(race=scene.race, period=Period.parse("2030Q1"))
     assert "nothing to publish" in str(error.value)
     assert not Publication.objects.filter(period="2030Q1").exists()
+
+
+def test_the_stored_standings_are_the_computed_ones_field_for_field():
+    # PostgreSQL stores them by COPY, other databases in bulk: both must keep exactly
+    # what the engine computed, citations included.
+    scene = build_published_race(periods=2)
+    latest = scene.publications[-1]
+    preview = race_compute(race=scene.race, period=scene.latest_period)
+    computed = {
+        row.district.code: [getattr(row, name) for name in STANDING_FIELDS]
+        for row in standing_rows(preview=preview)
+    }
+    stored = {
+        code: list(fields)
+        for code, *fields in latest.standings.values_list("district__code", *STANDING_FIELDS)
+    }
+    assert stored == computed
+
+
+@pytest.mark.parametrize("microsecond", [0, 250_000])
+def test_a_citation_gives_the_entry_time_as_isoformat_writes_it(microsecond):
+    scene = build_published_race(periods=1)
+    value = Value.objects.filter(period=scene.latest_period.code).first()
+    entered = datetime(2025, 4, 2, 8, 30, 5, microsecond, tzinfo=UTC)
+    Value.objects.filter(pk=value.pk).update(entered_at=entered, locked=False)
+    preview = race_compute(race=scene.race, period=scene.latest_period)
+    figure = preview.inputs.figures[value.district.code, value.indicator.code]
+    assert figure.ref["entered_at"] == entered.isoformat()
+
+
+def test_publishing_a_revision_records_history_only_for_figures_not_locked_before():
+    scene = build_published_race(periods=1)
+    period = scene.latest_period
+    corrected = Value.objects.filter(period=period.code).first()
+    Value.objects.filter(pk=corrected.pk).update(locked=False, value=Decimal("99"))
+    histories_before = {v.pk: v.history.count() for v in Value.objects.filter(period=period.code)}
+    result = standings_publish(race=scene.race, period=period)
+    assert result.created and result.publication.revision == 2
+    grown = {
+        v.pk
+        for v in Value.objects.filter(period=period.code)
+        if v.history.count() > histories_before[v.pk]
+    }
+    assert grown == {corrected.pk}
+    assert Value.objects.get(pk=corrected.pk).locked

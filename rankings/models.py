@@ -106,6 +106,10 @@ class Publication(models.Model):
         verbose_name=_("supersedes"),
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    # Per indicator: the group's average of the figures as entered, the districts ranked
+    # first on them and their figure (rankings.entered_values), so that a district's page
+    # need not read every standing. Empty for publications made before it was kept.
+    entered_values = models.JSONField(_("entered values summary"), default=dict, blank=True)
 
     class Meta:
         ordering = ["race", "-period", "-revision"]

@@ -334,17 +334,20 @@ def _indicator_results(
         by_leaf.append(
             list(
                 map(
-                    IndicatorResult,
-                    column.values,
-                    column.inputs,
-                    column.normalised,
-                    weights[column.leaf.indicator].tolist(),
-                    given,
-                    column.ranks,
-                    column.imputed.tolist(),
-                    column.capped.tolist(),
-                    column.missing.tolist(),
-                    column.refs,
+                    IndicatorResult._make,
+                    zip(
+                        column.values,
+                        column.inputs,
+                        column.normalised,
+                        weights[column.leaf.indicator].tolist(),
+                        given,
+                        column.ranks,
+                        column.imputed.tolist(),
+                        column.capped.tolist(),
+                        column.missing.tolist(),
+                        column.refs,
+                        strict=True,
+                    ),
                 )
             )
         )

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from statistics import fmean
 from typing import Any
 
 from comments.models import Comment
@@ -18,6 +17,7 @@ from districts.decimals import format_decimal
 from districts.models import Direction, District, Indicator
 from districts.periods import Period
 from rankings.engine import Entry, competition_ranks
+from rankings.entered_values import entered_figure, entered_values_ranked
 from rankings.errors import PageNotFound
 from rankings.methodology_text import spec_leaves
 from rankings.models import Publication, Race, Standing
@@ -188,12 +188,29 @@ def district_page_get(
     publication = publications.get(period.code)
     if publication is None:
         raise PageNotFound(period.code)
-    standings = list(publication.standings.select_related("district"))
-    standing = next((s for s in standings if s.district_id == district.pk), None)
     history = _history(district=district, race=race, periods=periods)
-    group_size = max([len(standings), *(row.rank or 0 for row in history)])
-    codes = list(standing.indicators) if standing else []
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    entered = publication.entered_values
+    if entered:
+        # Only this district's standing is read: the group's side of each figure was
+        # worked out when the standings were published.
+        standing = (
+            publication.standings.select_related("district").filter(district=district).first()
+        )
+        details = dict(standing.indicators) if standing else {}
+    else:
+        # A publication from before that summary was kept: work it out from all standings.
+        standings = list(publication.standings.select_related("district"))
+        standing = next((s for s in standings if s.district_id == district.pk), None)
+        entered, details = _entered_values_of(standings, standing)
+    group_size = max([entered["standings"], *(row.rank or 0 for row in history)])
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(details))}
+    lines = _indicator_lines(
+        details=details,
+        summary=entered["indicators"],
+        indicators=indicators,
+        measures=_leaf_inputs(publication.methodology.spec),
+        period=period,
+    )
     return DistrictPage(
         district=district,
         race=race,
@@ -204,13 +221,7 @@ def district_page_get(
         standing=standing,
         group_size=group_size,
         indicators=indicators,
-        indicator_lines=_indicator_lines(
-            standing=standing,
-            standings=standings,
-            indicators=indicators,
-            measures=_leaf_inputs(publication.methodology.spec),
-            period=period,
-        ),
+        indicator_lines=lines,
         history=history,
         comments=comments,
     )
@@ -231,11 +242,7 @@ def _history(*, district: District, race: Race, periods: list[str]) -> list[Hist
     ]
 
 
-def _entered(details: Mapping[str, Any]) -> float | None:
-    """The figure as entered (not the imputed stand-in for a missing one)."""
-    if details.get("missing") or details.get("value") is None:
-        return None
-    return float(details["value"])
+_entered = entered_figure
 
 
 def _leaf_inputs(spec: Mapping[str, Any]) -> dict[str, str]:
@@ -256,51 +263,70 @@ def value_ranks(entered: Mapping[str, float], *, direction: str) -> dict[str, tu
     return {p.district: (p.rank, p.tied) for p in placed}
 
 
+def _entered_values_of(
+    standings: list[Standing], standing: Standing | None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The publication's summary of entered values and the standing's details with their
+    ranks, as publishing now stores them, from every standing of the publication."""
+    if standing is None:
+        return {"standings": len(standings), "indicators": {}}, {}
+    directions = dict(
+        Indicator.objects.filter(code__in=list(standing.indicators)).values_list(
+            "code", "direction"
+        )
+    )
+    ranked = entered_values_ranked([(s.district.code, s.indicators) for s in standings], directions)
+    own = standing.district.code
+    details = {
+        code: {
+            **result,
+            "value_rank": ranked.ranks.get((own, code), (None, False))[0],
+            "value_tied": ranked.ranks.get((own, code), (None, False))[1],
+        }
+        for code, result in standing.indicators.items()
+    }
+    return ranked.summary, details
+
+
 def _indicator_lines(
     *,
-    standing: Standing | None,
-    standings: list[Standing],
+    details: Mapping[str, Mapping[str, Any]],
+    summary: Mapping[str, Any],
     indicators: Mapping[str, Indicator],
     measures: Mapping[str, str],
     period: Period,
 ) -> list[IndicatorLine]:
-    if standing is None:
-        return []
+    """The district's figures, each beside the group's: its rank on the figure as entered,
+    the group's average and the best districts (one query for those)."""
+    best_codes = {code for part in summary.values() for code in part["best"]}
+    best_districts = {d.code: d for d in District.objects.filter(code__in=best_codes)}
     lines = []
-    for code, details in standing.indicators.items():
+    for code, figure in details.items():
         indicator = indicators.get(code)
         if indicator is None:
             continue
-        entered = {
-            s.district.code: v
-            for s in standings
-            if (v := _entered(s.indicators.get(code) or {})) is not None
-        }
-        ranks = value_ranks(entered, direction=indicator.direction)
-        best = [s for s in standings if ranks.get(s.district.code, (0,))[0] == 1]
-        ref = details.get("ref") or {}
+        group = summary.get(code) or {"average": None, "best": [], "best_value": None}
+        ref = figure.get("ref") or {}
         value = ref.get("value") or (
-            None if _entered(details) is None else f"{details['value']:.{indicator.decimals}f}"
+            None if _entered(figure) is None else f"{figure['value']:.{indicator.decimals}f}"
         )
-        best_ref = (best[0].indicators[code].get("ref") or {}) if best else {}
-        rank, tied = ranks.get(standing.district.code, (None, False))
         lines.append(
             IndicatorLine(
                 indicator=indicator,
                 value=value,
-                rank=rank,
-                tied=tied,
+                rank=figure.get("value_rank"),
+                tied=bool(figure.get("value_tied")),
                 measure=measures.get(code, "value"),
-                measure_rank=details.get("rank"),
-                group_average=fmean(entered.values()) if entered else None,
-                best=[s.district for s in best],
-                best_value=best_ref.get("value"),
-                contribution=details.get("contribution"),
-                imputed=bool(details.get("imputed")),
-                missing=bool(details.get("missing")),
-                capped=bool(details.get("capped")),
+                measure_rank=figure.get("rank"),
+                group_average=group["average"],
+                best=[best_districts[c] for c in group["best"] if c in best_districts],
+                best_value=group["best_value"],
+                contribution=figure.get("contribution"),
+                imputed=bool(figure.get("imputed")),
+                missing=bool(figure.get("missing")),
+                capped=bool(figure.get("capped")),
                 progress=target_progress(
-                    value=_entered(details),
+                    value=_entered(figure),
                     target=ref.get("target"),
                     period=period,
                     direction=indicator.direction,

@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 from districts.periods import Period
 from rankings.engine import Methodology, RaceResult, parse_methodology, run_race
+from rankings.entered_values import (
+    EnteredValues,
+    engine_standings_details,
+    entered_values_ranked,
+    indicator_details,
+)
 from rankings.errors import RaceConfigurationError
 from rankings.models import MethodologyVersion, Publication, Race, Standing
 from rankings.selectors.publications import previous_standings, publication_current
@@ -118,9 +124,9 @@ def standing_rows(
     *, preview: RacePreview, publication: Publication | None = None
 ) -> list[Standing]:
     """The engine's standings as Standing rows: saved when published, shown as a preview."""
+    ranked = preview_entered_values(preview)
     rows = []
     for standing in preview.result.standings:
-        data = standing.to_dict()
         rows.append(
             Standing(
                 publication=publication,
@@ -133,12 +139,18 @@ def standing_rows(
                 flags=list(standing.flags),
                 rank_change=standing.rank_change,
                 movement=standing.movement,
-                contributions=data["contributions"],
-                indicators=data["indicators"],
-                reasons=data["reasons"],
+                contributions=dict(standing.contributions),
+                indicators=indicator_details(standing, ranked.ranks),
+                reasons=[reason.to_dict() for reason in standing.reasons],
             )
         )
     return rows
+
+
+def preview_entered_values(preview: RacePreview) -> EnteredValues:
+    """The entered figures of the computed race ranked per indicator (stored when published)."""
+    directions = {code: i.direction for code, i in preview.inputs.indicators.items()}
+    return entered_values_ranked(engine_standings_details(preview.result.standings), directions)
 
 
 def publication_inputs_changed(*, publication: Publication) -> bool:

@@ -11,11 +11,18 @@ from django.utils import timezone
 from districts.periods import Period
 from districts.services.review import values_lock
 from rankings.engine import cycle_collection_paused
+from rankings.entered_values import EnteredValues, indicator_details
 from rankings.errors import RaceConfigurationError
 from rankings.models import Publication, Race, Standing
 from rankings.selectors.publications import publication_current
 from rankings.selectors.race_inputs import race_cited_values
-from rankings.selectors.race_previews import RacePreview, race_prepare, race_run, standing_rows
+from rankings.selectors.race_previews import (
+    RacePreview,
+    preview_entered_values,
+    race_prepare,
+    race_run,
+    standing_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
             # Retire the old revision first: the database allows one current revision.
             current.superseded_at = timezone.now()
             current.save(update_fields=["superseded_at"])
+        entered = preview_entered_values(preview)
         publication = Publication.objects.create(
             race=race,
             period=period.code,
@@ -65,8 +73,9 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
             contribution_scale=preview.result.contribution_scale,
             published_by=user,
             supersedes=current,
+            entered_values=entered.summary,
         )
-        _standings_store(preview=preview, publication=publication)
+        _standings_store(preview=preview, publication=publication, entered=entered)
     # The figures the standings cite cannot change under them until a reviewer reopens them.
     values_lock(
         values=race_cited_values(race=race, period=period, methodology=prepared.methodology),
@@ -98,7 +107,9 @@ def _json(value) -> str:
     return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
-def _standings_store(*, preview: RacePreview, publication: Publication) -> None:
+def _standings_store(
+    *, preview: RacePreview, publication: Publication, entered: EnteredValues
+) -> None:
     """Write the standings: by COPY on PostgreSQL, where a national race's 2,844 standings
     carry about 58 MB of JSON that an INSERT would quote in Python; in bulk elsewhere.
     The JSON is what JSONField would store (PostgreSQL keeps it as jsonb either way)."""
@@ -128,7 +139,7 @@ def _standings_store(*, preview: RacePreview, publication: Publication) -> None:
                     standing.rank_change,
                     standing.movement,
                     _json(dict(standing.contributions)),
-                    _json({code: r.to_dict() for code, r in standing.indicators.items()}),
+                    _json(indicator_details(standing, entered.ranks)),
                     _json([reason.to_dict() for reason in standing.reasons]),
                 )
             )

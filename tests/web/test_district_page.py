@@ -377,3 +377,24 @@ def test_a_missing_value_is_a_data_note_and_marked_in_the_table(client_for, publ
     assert f"No figure for {indicator.name_en} in 2025Q2" in html
     row = table_row(html, f">{indicator.name_en}</a>")
     assert "missing: group average used" in row
+
+
+def test_a_publication_from_before_entered_values_were_stored_shows_the_same_figures(
+    client_for, published
+):
+    # Publications now keep each indicator's group side (ranks on the figures as entered,
+    # average, best); older ones have none and the page works it out from every standing.
+    from rankings.models import Publication
+
+    client = client_for(Role.VIEWER)
+
+    def page(district) -> str:
+        # Without the form tokens, which differ on every response.
+        html = client.get(page_url(district)).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    pages = {district.code: page(district) for district in published.districts}
+    assert all(Publication.objects.values_list("entered_values", flat=True))
+    Publication.objects.update(entered_values={})
+    for district in published.districts:
+        assert page(district) == pages[district.code]

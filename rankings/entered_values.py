@@ -10,9 +10,9 @@ standings are built, and stored with them. The ranks are the engine's competitio
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from statistics import fmean
 from typing import Any
 
 import numpy as np
@@ -21,14 +21,28 @@ from rankings.engine import Standing as EngineStanding
 
 LOWER = "lower"  # districts.models.Direction.LOWER, kept here so this module needs no models
 
+# One standing as this module reads it: its district's code and its indicator details by
+# code (dicts with "value", "missing" and "ref", as stored).
+Details = Mapping[str, Mapping[str, Any]]
+
 
 @dataclass(frozen=True)
 class EnteredValues:
-    """Per (district, indicator): (rank, tied) among the entered values; per indicator, the
-    summary the publication keeps."""
+    """``ranks[i, j]`` / ``tied[i, j]``: the competition rank (0 when the figure is missing)
+    and tie of district ``i``'s figure on indicator ``j`` among the figures as entered;
+    ``summary`` is what the publication keeps."""
 
-    ranks: dict[tuple[str, str], tuple[int, bool]]
+    districts: dict[str, int]
+    codes: dict[str, int]
+    ranks: np.ndarray
+    tied: np.ndarray
     summary: dict[str, Any]
+
+    def rank_of(self, district: str, code: str) -> tuple[int | None, bool]:
+        i, j = self.districts.get(district), self.codes.get(code)
+        if i is None or j is None or not self.ranks[i, j]:
+            return None, False
+        return int(self.ranks[i, j]), bool(self.tied[i, j])
 
 
 def entered_figure(details: Mapping[str, Any]) -> float | None:
@@ -39,8 +53,7 @@ def entered_figure(details: Mapping[str, Any]) -> float | None:
 
 
 def entered_values_ranked(
-    standings: Sequence[tuple[str, Mapping[str, Mapping[str, Any]]]],
-    directions: Mapping[str, str],
+    standings: Sequence[tuple[str, Details]], directions: Mapping[str, str]
 ) -> EnteredValues:
     """Rank every indicator's entered values across ``standings``: (district code, indicator
     details by code) in race order.
@@ -50,56 +63,62 @@ def entered_values_ranked(
     the first one's figure as entered.
     """
     codes = list(dict.fromkeys(code for _, details in standings for code in details))
-    ranks: dict[tuple[str, str], tuple[int, bool]] = {}
+    figures = np.array(
+        [
+            [
+                math.nan if (f := entered_figure(details.get(code) or {})) is None else f
+                for code in codes
+            ]
+            for _, details in standings
+        ],
+        dtype=float,
+    ).reshape(len(standings), len(codes))
+    ranks = np.zeros(figures.shape, dtype=np.int64)
+    tied = np.zeros(figures.shape, dtype=bool)
     indicators: dict[str, Any] = {}
-    for code in codes:
-        entered = [
-            (district, details[code], figure)
-            for district, details in standings
-            if code in details and (figure := entered_figure(details[code])) is not None
-        ]
-        if not entered:
+    for j, code in enumerate(codes):
+        present = np.flatnonzero(~np.isnan(figures[:, j]))
+        values = figures[present, j]
+        if not len(values):
             indicators[code] = {"average": None, "best": [], "best_value": None}
             continue
-        values = np.array([figure for *_, figure in entered])
         ordered = np.sort(values)
         left = np.searchsorted(ordered, values, side="left")
         right = np.searchsorted(ordered, values, side="right")
         # Competition rank: one more than the number of strictly better values.
         better = left if directions.get(code) == LOWER else len(values) - right
-        shared = (right - left) > 1
-        best = []
-        for (district, result, _), rank, tied in zip(
-            entered, (better + 1).tolist(), shared.tolist(), strict=True
-        ):
-            ranks[district, code] = (rank, tied)
-            if rank == 1:
-                best.append((district, result))
+        ranks[present, j] = better + 1
+        tied[present, j] = (right - left) > 1
+        best = present[better == 0].tolist()
+        first_ref = standings[best[0]][1][code].get("ref") or {}
         indicators[code] = {
-            "average": fmean(figure for *_, figure in entered),
-            "best": [district for district, _ in best],
-            "best_value": (best[0][1].get("ref") or {}).get("value"),
+            # statistics.fmean's exact sum, as the pages computed it before.
+            "average": math.fsum(values.tolist()) / len(values),
+            "best": [standings[i][0] for i in best],
+            "best_value": first_ref.get("value"),
         }
-    return EnteredValues(ranks, {"standings": len(standings), "indicators": indicators})
+    return EnteredValues(
+        districts={district: i for i, (district, _) in enumerate(standings)},
+        codes={code: j for j, code in enumerate(codes)},
+        ranks=ranks,
+        tied=tied,
+        summary={"standings": len(standings), "indicators": indicators},
+    )
 
 
-def engine_standings_details(
-    standings: Sequence[EngineStanding],
-) -> list[tuple[str, Mapping[str, Mapping[str, Any]]]]:
+def engine_standings_details(standings: Sequence[EngineStanding]) -> list[tuple[str, Details]]:
     """The engine's standings as ``entered_values_ranked`` reads them."""
     return [
-        (standing.district, {code: r.to_dict() for code, r in standing.indicators.items()})
+        (standing.district, {code: r._asdict() for code, r in standing.indicators.items()})
         for standing in standings
     ]
 
 
-def indicator_details(
-    standing: EngineStanding, ranks: Mapping[tuple[str, str], tuple[int, bool]]
-) -> dict[str, dict[str, Any]]:
+def indicator_details(standing: EngineStanding, entered: EnteredValues) -> dict[str, Any]:
     """A standing's indicator details as stored: the engine's, plus the rank and tie of
     the entered value (``value_rank`` None when the figure is missing)."""
     details = {}
     for code, result in standing.indicators.items():
-        rank, tied = ranks.get((standing.district, code), (None, False))
+        rank, tied = entered.rank_of(standing.district, code)
         details[code] = {**result.to_dict(), "value_rank": rank, "value_tied": tied}
     return details

@@ -277,14 +277,10 @@ def _entered_values_of(
     )
     ranked = entered_values_ranked([(s.district.code, s.indicators) for s in standings], directions)
     own = standing.district.code
-    details = {
-        code: {
-            **result,
-            "value_rank": ranked.ranks.get((own, code), (None, False))[0],
-            "value_tied": ranked.ranks.get((own, code), (None, False))[1],
-        }
-        for code, result in standing.indicators.items()
-    }
+    details = {}
+    for code, result in standing.indicators.items():
+        rank, tied = ranked.rank_of(own, code)
+        details[code] = {**result, "value_rank": rank, "value_tied": tied}
     return ranked.summary, details
 
 

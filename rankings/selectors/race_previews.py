@@ -140,7 +140,7 @@ def standing_rows(
                 rank_change=standing.rank_change,
                 movement=standing.movement,
                 contributions=dict(standing.contributions),
-                indicators=indicator_details(standing, ranked.ranks),
+                indicators=indicator_details(standing, ranked),
                 reasons=[reason.to_dict() for reason in standing.reasons],
             )
         )

@@ -139,7 +139,7 @@ def _standings_store(
                     standing.rank_change,
                     standing.movement,
                     _json(dict(standing.contributions)),
-                    _json(indicator_details(standing, entered.ranks)),
+                    _json(indicator_details(standing, entered)),
                     _json([reason.to_dict() for reason in standing.reasons]),
                 )
             )

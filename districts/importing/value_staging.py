@@ -39,7 +39,20 @@ class StagedValueWriter(ValueWriter):
 
     def __enter__(self) -> StagedValueWriter:
         self.cursor = connection.cursor()
-        create_staging_table(self.cursor, STAGING_TABLE)
+        self.cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
+        # A temporary table is the session's own: no other import sees it, and it is gone
+        # when the transaction ends, committed or not.
+        self.cursor.execute(
+            f"""CREATE TEMPORARY TABLE {STAGING_TABLE} (
+                row_number integer NOT NULL,
+                district_id bigint NOT NULL,
+                indicator_id bigint NOT NULL,
+                period varchar(7) NOT NULL,
+                value numeric NOT NULL,
+                target numeric,
+                note text
+            ) ON COMMIT DROP"""
+        )
         self._open_copy()
         return self
 
@@ -48,7 +61,10 @@ class StagedValueWriter(ValueWriter):
         self.cursor.close()
 
     def _open_copy(self) -> None:
-        self._copy_block = self.cursor.copy(copy_statement(STAGING_TABLE))
+        self._copy_block = self.cursor.copy(
+            f"COPY {STAGING_TABLE} (row_number, district_id, indicator_id, period, value, "
+            f"target, note) FROM STDIN"
+        )
         self.copy = self._copy_block.__enter__()
 
     def _close_copy(self, exc_info=(None, None, None)) -> None:
@@ -130,11 +146,6 @@ class StagedValueWriter(ValueWriter):
         ]
 
     def _write(self) -> None:
-        self._write_from(STAGING_TABLE, self.cursor)
-
-    def _write_from(self, source: str, cursor) -> int:
-        """Write the rows of table ``source`` that are new or changed, with their history,
-        by ``cursor``; returns how many were new."""
         s = self.settings
         params: dict[str, Any] = {
             "status": s.status,
@@ -171,49 +182,20 @@ class StagedValueWriter(ValueWriter):
             "entered_at = EXCLUDED.entered_at",
         ]
         upsert = f"""INSERT INTO {Value._meta.db_table} AS v ({", ".join(columns)})
-            SELECT {", ".join(expressions)} FROM {source} AS s
+            SELECT {", ".join(expressions)} FROM {STAGING_TABLE} AS s
             ON CONFLICT (district_id, indicator_id, period) DO UPDATE
             SET {", ".join(assignments)}
             WHERE NOT v.locked AND {self._differs("v", "EXCLUDED")}"""
         tracked, history_insert = _history_insert()
-        cursor.execute(
+        self.cursor.execute(
             f"""WITH written AS ({upsert} RETURNING {", ".join(tracked)}),
             history AS ({history_insert} FROM written)
-            SELECT district_id, period, count(*), count(*) FILTER (WHERE version = 1)
-            FROM written GROUP BY district_id, period""",
+            SELECT district_id, period, count(*) FROM written GROUP BY district_id, period""",
             params,
         )
-        created = 0
-        for district_id, period, rows, new in cursor.fetchall():
+        for district_id, period, rows in self.cursor.fetchall():
             self.written += rows
-            created += new
             self.written_pairs.add((district_id, period))
-        return created
-
-
-def copy_statement(table: str) -> str:
-    """The COPY that loads CheckedValue rows into staging table ``table``."""
-    return (
-        f"COPY {table} (row_number, district_id, indicator_id, period, value, target, note) "
-        f"FROM STDIN"
-    )
-
-
-def create_staging_table(cursor, name: str) -> None:
-    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    # A temporary table is the session's own: no other import sees it, and it is gone when
-    # the transaction ends, committed or not.
-    cursor.execute(
-        f"""CREATE TEMPORARY TABLE {name} (
-            row_number integer NOT NULL,
-            district_id bigint NOT NULL,
-            indicator_id bigint NOT NULL,
-            period varchar(7) NOT NULL,
-            value numeric NOT NULL,
-            target numeric,
-            note text
-        ) ON COMMIT DROP"""
-    )
 
 
 def _history_insert() -> tuple[list[str], str]:

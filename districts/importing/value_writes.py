@@ -4,8 +4,6 @@ Two ways to the same result:
 
 - ``StagedValueWriter`` (PostgreSQL, in ``value_staging``) streams the rows by COPY into a
   temporary staging table and writes them with ``INSERT … ON CONFLICT DO UPDATE``.
-  ``StreamedValueWriter`` (in ``value_streaming``) does the same a chunk at a time while the
-  file is still being read, for an import that lists no rows.
 - ``BatchedValueWriter`` (any other database) keeps the rows in memory and writes them with
   django-simple-history's bulk helpers in batches of ``BATCH_SIZE``: ``bulk_update`` writes
   a CASE over every id of a batch, so one batch per file would cost the square of its size.
@@ -142,15 +140,11 @@ class ValueWriter:
 
 
 def value_writer(import_settings: ImportSettings, *, dry_run: bool, may_write) -> ValueWriter:
-    """The writer that suits the database in use and what the import lists."""
+    """The writer that suits the database in use."""
     if connection.vendor == "postgresql":
         from districts.importing.value_staging import StagedValueWriter
-        from districts.importing.value_streaming import StreamedValueWriter
 
-        # Listing changed or unchanged rows needs the stored values before they are written.
-        lists = import_settings.list_limit or import_settings.preview_limit
-        chosen = StagedValueWriter if dry_run or lists else StreamedValueWriter
-        return chosen(import_settings, dry_run=dry_run, may_write=may_write)
+        return StagedValueWriter(import_settings, dry_run=dry_run, may_write=may_write)
     return BatchedValueWriter(import_settings, dry_run=dry_run, may_write=may_write)
 
 

@@ -1,7 +1,6 @@
 """No import costs more than linearly in its size: on PostgreSQL a file of any length takes the
-same few statements for each chunk of CHUNK_ROWS rows (COPY, one INSERT … ON CONFLICT with its
-history); elsewhere the writes go in batches of at most BATCH_SIZE rows, never one statement
-over every row."""
+same few statements (COPY, one join, one INSERT … ON CONFLICT with its history); elsewhere the
+writes go in batches of at most BATCH_SIZE rows, never one statement over every row."""
 
 import math
 from io import StringIO
@@ -99,12 +98,10 @@ def test_a_dry_run_of_a_big_file_counts_every_row_and_lists_them_in_file_order(v
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Chunks of 500 rows for the batched and the streamed writer, so that 1,500 rows make
-    three."""
-    from districts.importing import value_streaming, value_writes
+    """Chunks of 500 rows for the batched writer, so that 1,500 rows make three."""
+    from districts.importing import value_writes
 
     monkeypatch.setattr(value_writes, "CHUNK_ROWS", 500)
-    monkeypatch.setattr(value_streaming, "CHUNK_ROWS", 500)
 
 
 @pytest.mark.usefixtures("small_chunks")

@@ -1,16 +1,12 @@
-"""On PostgreSQL an import that lists no rows writes each chunk while the next is being read
-(value_streaming): what it stores and the history it records are those of the Python path,
-a failure while writing undoes the whole file, and the foreign keys it checks as it goes are
-deferred again afterwards."""
-
-from decimal import Decimal
+"""On PostgreSQL the values an import writes, and their history, are written by SQL
+(value_staging: COPY, one upsert whose RETURNING feeds the historical rows); what it stores
+and records is what the Python path (django-simple-history's bulk helpers) stores and
+records for the same files."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from accounts.roles import Role
-from districts.importing import value_streaming
-from districts.importing.value_streaming import StreamedValueWriter
 from districts.importing.value_writes import BatchedValueWriter
 from districts.models import DataReturn, Value
 from districts.services import imports
@@ -18,17 +14,12 @@ from tests.builders import user_with_role
 from tests.factories import DistrictFactory, GroupFactory, IndicatorFactory
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the streamed path is PostgreSQL's"
+    connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's"
 )
 
 HistoricalValue = Value.history.model
 # Notes COPY must escape, and text no escape touches.
 NOTES = ["plain", "tab\there", "two\nlines", "back\\slash \\N", '引号 "quoted", 逗号', ""]
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(value_streaming, "CHUNK_ROWS", 100)
 
 
 @pytest.fixture
@@ -101,29 +92,28 @@ def forget_everything() -> None:
     DataReturn.history.model.objects.all().delete()
 
 
-@pytest.mark.usefixtures("small_chunks")
 def test_values_and_history_are_those_the_python_path_writes(files, monkeypatch):
     reviewer = user_with_role(Role.REVIEWER)
-    streamed = import_both(files, reviewer)
-    streamed_state = stored_state()
+    by_sql = import_both(files, reviewer)
+    state_by_sql = stored_state()
     forget_everything()
     monkeypatch.setattr(
         imports,
         "value_writer",
         lambda settings, **options: BatchedValueWriter(settings, **options),
     )
-    batched = import_both(files, reviewer)
+    by_python = import_both(files, reviewer)
 
-    assert [(r.created, r.updated, r.unchanged) for r in streamed] == [(360, 0, 0), (40, 240, 120)]
-    assert [(r.created, r.updated, r.unchanged) for r in batched] == [(360, 0, 0), (40, 240, 120)]
-    assert streamed_state == stored_state()
-    values, records = streamed_state
+    counts = [(360, 0, 0), (40, 240, 120)]
+    assert [(r.created, r.updated, r.unchanged) for r in by_sql] == counts
+    assert [(r.created, r.updated, r.unchanged) for r in by_python] == counts
+    assert state_by_sql == stored_state()
+    values, records = state_by_sql
     assert {(record[-3], record[9]) for record in records} == {("+", 1), ("~", 2)}
     assert {value[5] for value in values} == set(NOTES)
     assert len(records) == 360 + 40 + 240
 
 
-@pytest.mark.usefixtures("small_chunks")
 def test_each_import_records_one_date_its_values_were_entered_at(files):
     import_both(files, None)
 
@@ -131,63 +121,3 @@ def test_each_import_records_one_date_its_values_were_entered_at(files):
         records = HistoricalValue.objects.filter(history_change_reason=reason)
         [date] = set(records.values_list("history_date", flat=True))
         assert set(records.values_list("entered_at", flat=True)) == {date}
-
-
-@pytest.mark.usefixtures("small_chunks")
-def test_a_failure_while_writing_a_chunk_undoes_the_whole_file(files, monkeypatch):
-    first, _second = files
-    write = StreamedValueWriter._write_from
-    calls = []
-
-    def failing_on_the_third_chunk(self, source, cursor):
-        calls.append(source)
-        if len(calls) == 3:
-            raise RuntimeError("the database went away")
-        return write(self, source, cursor)
-
-    monkeypatch.setattr(StreamedValueWriter, "_write_from", failing_on_the_third_chunk)
-
-    with pytest.raises(RuntimeError, match="went away"):
-        imports.values_import(path=first)
-
-    assert not Value.objects.exists()
-    assert not HistoricalValue.objects.exists()
-    assert not connection.allow_thread_sharing
-
-
-def test_the_foreign_keys_are_deferred_again_after_an_import(files):
-    first, _second = files
-    imports.values_import(path=first)
-    value = Value.objects.first()
-
-    with transaction.atomic():
-        # A deferred key is checked at the commit, not by the statement.
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE districts_value SET indicator_id = -1 WHERE id = %s", [value.pk])
-        with pytest.raises(IntegrityError), connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        transaction.set_rollback(True)
-
-    value.refresh_from_db()
-    assert value.indicator_id != -1
-
-
-def test_a_file_of_figures_needing_no_escape_round_trips_exactly(tmp_path, db):
-    district = DistrictFactory(code="E001")
-    indicator = IndicatorFactory(code="E01")
-    path = tmp_path / "exact.csv"
-    path.write_text(
-        "district,indicator,period,value,target,note\n"
-        "E001,E01,2025Q1,0.0000001,-0,'=formula-like\n",
-        encoding="utf-8",
-    )
-
-    result = imports.values_import(path=path)
-
-    assert result.created == 1
-    value = Value.objects.get(district=district, indicator=indicator)
-    assert (value.value, value.target, value.note) == (
-        Decimal("0.0000001"),
-        Decimal("0"),
-        "=formula-like",
-    )

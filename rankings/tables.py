@@ -1,31 +1,30 @@
-"""The leaderboard as a django-tables2 table.
+"""The leaderboard table: its columns, and a page of rows as ready-made cells.
 
-Sorting happens in the database, with empty values (unranked districts, missing figures)
-last whichever the direction; the unsaved rows of a preview are shown in rank order only.
+The page renders these with a plain template loop. A national race shows 100 districts ×
+40 indicators a page; django-tables2 spent most of such a page in its per-cell bookkeeping
+(it inspects each render method's signature for every cell), so the cells are built here
+once, as text the template prints as it is. Exports use the same cell texts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import django_tables2 as tables
-from django.db.models import F, FloatField
-from django.db.models.expressions import Expression
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from districts.models import Indicator
 from pages.formatting import format_number, with_unit
 from pages.templatetags.saima import flag_badges, movement, rank_label
 from rankings.models import Standing
 from rankings.reasons_text import ReasonRenderer
-
-NUMBER_ATTRS = {"th": {"class": "number", "scope": "col"}, "td": {"class": "number"}}
+from rankings.selectors.leaderboard_pages import INDICATOR_COLUMN_PREFIX, SortOrder
 
 
 def reason_headline(standing: Standing) -> dict | None:
@@ -55,146 +54,141 @@ def indicator_points(standing: Standing, code: str) -> float | None:
     return (standing.indicators.get(code) or {}).get("contribution")
 
 
-class SortedColumn(tables.Column):
-    """A column sorted by database expressions, empty values last in both directions."""
-
-    def __init__(self, *args, sort_by: Callable[[], Sequence[Expression]], **kwargs):
-        self.sort_by = sort_by
-        super().__init__(*args, **kwargs)
-
-    def order(self, queryset, is_descending):
-        expressions = [
-            e.desc(nulls_last=True) if is_descending else e.asc(nulls_last=True)
-            for e in self.sort_by()
-        ]
-        return queryset.order_by(*expressions, "district__order", "district__code"), True
+# --- columns --------------------------------------------------------------------------
 
 
-def _district_name_expression() -> list[Expression]:
-    # Sort by the name the reader sees.
-    if (get_language() or "").lower().startswith("en"):
-        return [F("district__name_en"), F("district__name")]
-    return [F("district__name")]
+@dataclass(frozen=True)
+class LeaderboardColumn:
+    """A column header: its text, whether it holds numbers, and how it sorts the table."""
 
+    name: str  # the value of ?sort= that sorts by it
+    header: str
+    numeric: bool = False
+    sortable: bool = True
+    sorted: str = ""  # "asc", "desc", or "" when the table is not sorted by it
 
-class IndicatorColumn(SortedColumn):
-    """One indicator's points (its contribution to the score), or its entered values."""
-
-    def __init__(self, indicator: Indicator, *, show_values: bool):
-        self.indicator = indicator
-        self.show_values = show_values
-        code = indicator.code
-        if show_values:
-            source = KeyTextTransform("value", KeyTransform(code, "indicators"))
-        else:
-            source = KeyTextTransform(code, "contributions")
-        super().__init__(
-            verbose_name=indicator.display_name,
-            accessor="indicators",
-            empty_values=(),
-            attrs=NUMBER_ATTRS,
-            sort_by=lambda: [Cast(source, FloatField())],
+    @property
+    def css_class(self) -> str:
+        return " ".join(
+            c
+            for c in (self.sorted, "number" if self.numeric else "", "orderable" * self.sortable)
+            if c
         )
 
-    def render(self, record: Standing):
-        detail = record.indicators.get(self.indicator.code) or {}
-        if self.show_values:
-            text = indicator_value_text(record, self.indicator)
-        else:
-            text = format_number(indicator_points(record, self.indicator.code))
-        if detail.get("imputed"):
-            return format_html('{} <span class="muted">{}</span>', text, _("(group average)"))
-        if detail.get("missing"):
-            return format_html('{} <span class="muted">{}</span>', text, _("(missing)"))
-        if detail.get("capped"):
-            return format_html('{} <span class="muted">{}</span>', text, _("(capped)"))
-        return text
+    @property
+    def aria_sort(self) -> str:
+        return {"asc": "ascending", "desc": "descending"}.get(self.sorted, "")
+
+    @property
+    def next_sort(self) -> str:
+        """The sort its header link asks for: the other direction when sorted by it."""
+        return f"-{self.name}" if self.sorted == "asc" else self.name
 
 
-class LeaderboardTable(tables.Table):
-    rank = SortedColumn(
-        verbose_name=gettext_lazy("Rank"),
-        empty_values=(),
-        attrs=NUMBER_ATTRS,
-        sort_by=lambda: [F("rank")],
-    )
-    movement = SortedColumn(
-        verbose_name=gettext_lazy("Since last period"),
-        empty_values=(),
-        sort_by=lambda: [F("rank_change")],
-    )
-    district = SortedColumn(
-        verbose_name=gettext_lazy("District"), sort_by=_district_name_expression
-    )
-    kind = SortedColumn(
-        verbose_name=gettext_lazy("Kind"),
-        accessor="district__kind",
-        sort_by=lambda: [F("district__kind")],
-    )
-    score = SortedColumn(
-        verbose_name=gettext_lazy("Score"),
-        empty_values=(),
-        attrs=NUMBER_ATTRS,
-        sort_by=lambda: [F("score")],
-    )
-    flags = tables.Column(verbose_name=gettext_lazy("Flags"), orderable=False, empty_values=())
-    reason = tables.Column(
-        verbose_name=gettext_lazy("Main reason"),
-        accessor="reasons",
-        orderable=False,
-        empty_values=(),
-        attrs={"td": {"class": "reason-cell"}},
-    )
-
-    class Meta:
-        attrs = {"class": "leaderboard", "th": {"scope": "col"}}
-        empty_text = gettext_lazy("No district matches this filter.")
-
-    def __init__(
-        self,
-        data,
-        *,
-        indicators: Sequence[Indicator],
-        reasons: ReasonRenderer,
-        race_code: str,
-        period_code: str,
-        show_values: bool = False,
-        **kwargs,
-    ):
-        self.reasons = reasons
-        self.district_query = urlencode({"race": race_code, "period": period_code})
-        extra = [
-            (f"indicator_{n}", IndicatorColumn(indicator, show_values=show_values))
+def leaderboard_columns(
+    *, indicators: Sequence[Indicator], order: SortOrder | None, sortable: bool
+) -> list[LeaderboardColumn]:
+    """The table's columns in order: place, district, score, flags, reason, each indicator."""
+    columns = [
+        ("rank", gettext_lazy("Rank"), True, True),
+        ("movement", gettext_lazy("Since last period"), False, True),
+        ("district", gettext_lazy("District"), False, True),
+        ("kind", gettext_lazy("Kind"), False, True),
+        ("score", gettext_lazy("Score"), True, True),
+        ("flags", gettext_lazy("Flags"), False, False),
+        ("reason", gettext_lazy("Main reason"), False, False),
+        *(
+            (f"{INDICATOR_COLUMN_PREFIX}{n}", indicator.display_name, True, True)
             for n, indicator in enumerate(indicators)
-        ]
-        super().__init__(
-            data,
-            extra_columns=extra,
-            sequence=("rank", "movement", "district", "kind", "score", "flags", "reason", "..."),
-            **kwargs,
+        ),
+    ]
+    return [
+        LeaderboardColumn(
+            name=name,
+            header=str(header),
+            numeric=numeric,
+            sortable=sortable and can_sort,
+            sorted=(
+                ("desc" if order.descending else "asc")
+                if order is not None and order.column == name
+                else ""
+            ),
         )
+        for name, header, numeric, can_sort in columns
+    ]
 
-    def render_rank(self, record: Standing):
-        return rank_label(record.rank, record.tied)
 
-    def render_movement(self, record: Standing):
-        return movement(record.movement, record.rank_change)
+# --- rows -----------------------------------------------------------------------------
 
-    def render_district(self, record: Standing):
-        url = reverse("district", args=[record.district.code])
-        return format_html(
-            '<a href="{}?{}">{}</a>', url, self.district_query, record.district.display_name
+
+def _markers() -> dict[str, SafeString]:
+    # Built once a page in the reader's language: the same three notes recur in many cells.
+    note = ' <span class="muted">{}</span>'
+    return {
+        "imputed": format_html(note, _("(group average)")),
+        "missing": format_html(note, _("(missing)")),
+        "capped": format_html(note, _("(capped)")),
+    }
+
+
+def _indicator_cells(
+    standing: Standing,
+    indicators: Sequence[Indicator],
+    *,
+    show_values: bool,
+    markers: dict[str, SafeString],
+) -> list[SafeString]:
+    cells = []
+    details = standing.indicators or {}
+    contributions = standing.contributions or {}
+    for indicator in indicators:
+        code = indicator.code
+        detail = details.get(code) or {}
+        if show_values:
+            text = indicator_value_text(standing, indicator)
+        else:
+            points = contributions[code] if code in contributions else detail.get("contribution")
+            text = format_number(points)
+        # html.escape is what django.utils.html.escape calls, without its lazy-text wrapper:
+        # a page has 4,000 of these cells.
+        cell = html.escape(text)
+        note = next((n for n in ("imputed", "missing", "capped") if detail.get(n)), None)
+        cells.append(SafeString(cell + markers[note] if note else cell))
+    return cells
+
+
+def leaderboard_rows(
+    standings: Iterable[Standing],
+    *,
+    indicators: Sequence[Indicator],
+    reasons: ReasonRenderer,
+    race_code: str,
+    period_code: str,
+    show_values: bool,
+) -> list[dict]:
+    """One dict a row, each value ready to print: ``rank``, ``movement``, ``district_url``,
+    ``district_name``, ``kind``, ``score``, ``flags``, ``reason`` and ``cells`` (one per
+    indicator, in column order); ``standing`` is the row's Standing."""
+    district_query = urlencode({"race": race_code, "period": period_code})
+    markers = _markers()
+    rows = []
+    for standing in standings:
+        district = standing.district
+        reason = reason_headline(standing)
+        rows.append(
+            {
+                "standing": standing,
+                "rank": rank_label(standing.rank, standing.tied),
+                "movement": movement(standing.movement, standing.rank_change),
+                "district_url": f"{reverse('district', args=[district.code])}?{district_query}",
+                "district_name": district.display_name,
+                "kind": district.get_kind_display(),
+                "score": format_number(standing.score),
+                "flags": flag_badges(standing.flags),
+                "reason": reasons.render(reason) if reason else "",
+                "cells": _indicator_cells(
+                    standing, indicators, show_values=show_values, markers=markers
+                ),
+            }
         )
-
-    def render_kind(self, record: Standing):
-        return record.district.get_kind_display()
-
-    def render_score(self, record: Standing):
-        return format_number(record.score)
-
-    def render_flags(self, record: Standing):
-        return flag_badges(record.flags)
-
-    def render_reason(self, record: Standing):
-        reason = reason_headline(record)
-        return self.reasons.render(reason) if reason else ""
+    return rows

@@ -205,7 +205,7 @@ def leaderboard_get(
         methodology=publication.methodology,
         indicators=_indicators_in_order(publication.methodology.spec),
         standings=standings,
-        kinds=sorted(set(standings.values_list("district__kind", flat=True))),
+        kinds=sorted(set(standings.order_by().values_list("district__kind", flat=True).distinct())),
         periods=race_periods_published(race=race),
         publication=publication,
         revisions=revisions,

@@ -28,7 +28,8 @@ def board_url(published, **params) -> str:
 
 
 def rows(response) -> list[Standing]:
-    return [row.record for row in response.context["table"].rows]
+    """The standings of the table's rows, top to bottom (as rendered, not from the cache)."""
+    return [row["standing"] for row in response.context["rows"]]
 
 
 def cells(html: str) -> list[list[str]]:

@@ -98,12 +98,6 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
     codes = set(methodology.indicator_codes)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     approved = _approved_values(race=race, codes=codes)
-    current = {
-        (row[1], row[2]): row
-        for row in approved.filter(period=period.code)
-        .annotate(entered_at_iso=_entered_at_iso())
-        .values_list(*_CITED_FIELDS, "entered_by__username", "entered_at_iso")
-    }
     # Last year's figures are inputs (growth), never cited: code pairs and numbers only.
     previous = {
         (district, indicator): value
@@ -113,15 +107,23 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
     }
     figures = {}
     year_share, code = period.year_share, period.code
-    for key in current.keys() | previous.keys():
-        row, base = current.get(key), previous.get(key)
+    cited = (
+        approved.filter(period=period.code)
+        .annotate(entered_at_iso=_entered_at_iso())
+        .values_list(*_CITED_FIELDS, "entered_by__username", "entered_at_iso")
+    )
+    for row in cited:
+        key = row[1], row[2]
+        base = previous.pop(key, None)
         figures[key] = Figure(
-            value=float(row[3]) if row else None,
+            value=float(row[3]),
             last_year=float(base) if base is not None else None,
-            target=float(row[4]) if row and row[4] is not None else None,
+            target=float(row[4]) if row[4] is not None else None,
             year_share=year_share,
-            ref=_citation(row, code) if row else None,
+            ref=_citation(row, code),
         )
+    for key, base in previous.items():  # reported last year only
+        figures[key] = Figure(value=None, last_year=float(base), year_share=year_share)
     return RaceInputs(
         entrants=tuple(sorted(districts)),
         districts=districts,

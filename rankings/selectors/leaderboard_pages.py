@@ -194,28 +194,32 @@ def _state_sql(*, current: bool) -> str:
     quote = connection.ops.quote_name
     publications = quote(Publication._meta.db_table)
     comments = quote(Comment._meta.db_table)
-    race_publications = f"FROM {publications} o WHERE o.race_id = p.race_id"
-    race_comments = f"FROM {comments} c WHERE c.race_id = p.race_id AND c.period = p.period"
+
+    def joined(*expressions: str) -> str:
+        # One text of several values, each subquery being one more for the database to plan.
+        return " || '|' || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in expressions)
+
+    # A publication is superseded after it is published, a comment removed after it is
+    # edited after it is written: the first of these that is set is the row's latest change.
+    publication_changed = "MAX(COALESCE(o.superseded_at, o.published_at))"
+    comment_changed = "MAX(COALESCE(c.removed_at, c.edited_at, c.created_at))"
     changes = [
         # The race's periods and revisions, listed on the page.
-        f"SELECT COUNT(*) {race_publications}",
-        f"SELECT MAX(o.id) {race_publications}",
-        f"SELECT MAX(o.published_at) {race_publications}",
-        f"SELECT MAX(o.superseded_at) {race_publications}",
+        f"SELECT {joined('COUNT(*)', 'MAX(o.id)', publication_changed)}"
+        f" FROM {publications} o WHERE o.race_id = p.race_id",
         # Comments on the race and period (the page links to them): written, edited, removed.
-        f"SELECT COUNT(*) {race_comments}",
-        f"SELECT MAX(c.id) {race_comments}",
-        f"SELECT MAX(c.created_at) {race_comments}",
-        f"SELECT MAX(c.edited_at) {race_comments}",
-        f"SELECT MAX(c.removed_at) {race_comments}",
+        f"SELECT {joined('COUNT(*)', 'MAX(c.id)', comment_changed)}"
+        f" FROM {comments} c WHERE c.race_id = p.race_id AND c.period = p.period",
     ]
     # Names of the race, the districts and the indicators (and kinds, directions): each save
     # is recorded by django-simple-history, whose newest record tells whether one changed.
     # The group has no history; its name is read with the publication instead.
     for model in (Race, District, Indicator):
         history = quote(model.history.model._meta.db_table)
-        newest = f"FROM {history} ORDER BY history_id DESC LIMIT 1"
-        changes += [f"SELECT history_id {newest}", f"SELECT history_date {newest}"]
+        changes.append(
+            f"SELECT {joined('history_id', 'history_date')}"
+            f" FROM {history} ORDER BY history_id DESC LIMIT 1"
+        )
     columns = [
         *_columns(Publication, "p"),
         *_columns(Race, "r"),
@@ -246,13 +250,15 @@ def _instance(model, values: Sequence):
     return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
-def _as_datetime(value) -> datetime | None:
-    # SQLite hands a raw statement's times back as text, PostgreSQL as datetimes.
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
+def _as_datetime(text: str) -> datetime | None:
+    """A time written as text by the database (UTC; SQLite without an offset), or None."""
+    try:
+        value = parse_datetime(text)
+    except ValueError:
+        return None
+    if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
-    return value if isinstance(value, datetime) else None
+    return value
 
 
 def published_leaderboard_state(
@@ -273,19 +279,20 @@ def published_leaderboard_state(
     group = _instance(Group, row[race_end : race_end + sizes[2]])
     Race._meta.get_field("group").set_cached_value(race, group)
     Publication._meta.get_field("race").set_cached_value(publication, race)
-    found = row[race_end + sizes[2] :]
+    found = [text or "" for text in row[race_end + sizes[2] :]]
+    # Each change ends with the time it happened, when there is one.
     times = [
-        value
-        for value in (
+        time
+        for time in (
             publication.published_at,
             publication.superseded_at,
-            *(_as_datetime(v) for v in found),
+            *(_as_datetime(text.rsplit("|", 1)[-1]) for text in found),
         )
-        if value is not None
+        if time is not None
     ]
     return PublishedLeaderboardState(
         publication=publication,
-        changes=(group.name, group.name_en, *(str(v) for v in found)),
+        changes=(group.name, group.name_en, *found),
         last_changed=max(times),
     )
 

@@ -33,7 +33,7 @@ from rankings.selectors.publications import previous_standings, publication_curr
 from rankings.selectors.race_inputs import race_inputs
 
 VIEWER = "bench-viewer"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.backends.RoleBackend"
 BARE_LEADERBOARD = Engine().from_string(
     "<table><tbody>{% for row in rows %}<tr><td>{{ row.rank }}</td>"
     '<td><a href="/districts/{{ row.code }}/">{{ row.name }}</a></td><td>{{ row.score }}</td>'

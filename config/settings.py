@@ -197,7 +197,7 @@ CONTENT_SECURITY_POLICY = {
 # lifts it earlier by deleting the access attempt in the admin (or `manage.py axes_reset`).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))

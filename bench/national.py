@@ -308,13 +308,12 @@ def _profile(target: str, *, race: Race, quarters, client: Client, paths: list[s
     # The quarter before the measured one: publishing it costs the same, and the
     # measured publication stays as it was.
     earlier = quarters[-2].code
-    with mock.patch("rankings.services.publishing.values_lock", values_lock_batched):
-        parts = [
-            profile_top(
-                lambda: call_command("publish", RACE_CODE, earlier, stdout=io.StringIO()),
-                title=f"manage.py publish {RACE_CODE} {earlier} (values locked 1,000 at a time)",
-            )
-        ]
+    parts = [
+        profile_top(
+            lambda: call_command("publish", RACE_CODE, earlier, stdout=io.StringIO()),
+            title=f"manage.py publish {RACE_CODE} {earlier}",
+        )
+    ]
     for path in paths:
         parts.append(profile_top(lambda path=path: client.get(path), title=f"GET {path}"))
     with open(target, "w", encoding="utf-8") as stream:

@@ -276,7 +276,8 @@ def _gunicorn_workers(env: dict) -> str:
 
 
 def _load(port: int, path: str, cookie: str, seconds: float) -> dict:
-    """CONNECTIONS client threads, each requesting the page again and again for ``seconds``."""
+    """CONNECTIONS client threads, each requesting the page again and again for ``seconds``,
+    keeping the cookies it is given as a browser does."""
     import http.client
 
     deadline = time.perf_counter() + seconds
@@ -294,6 +295,14 @@ def _load(port: int, path: str, cookie: str, seconds: float) -> dict:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
+                # Keep the cookies a browser would (the CSRF cookie of the page's forms).
+                for header, value in response.getheaders():
+                    if header.lower() == "set-cookie" and cookie:
+                        name_value = value.split(";", 1)[0]
+                        kept = dict(part.split("=", 1) for part in headers["Cookie"].split("; "))
+                        name, _, text = name_value.partition("=")
+                        kept[name] = text
+                        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in kept.items())
                 if response.status != 200:
                     raise OSError(response.status)
                 mine.append(time.perf_counter() - begun)

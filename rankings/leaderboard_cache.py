@@ -52,6 +52,14 @@ def leaderboard_table_key(
     return f"leaderboard-table:v1:{state.version}:{get_language()}:{view}:{_digest(canonical)}"
 
 
+def leaderboard_page_key(*, table_key: str | None, etag: str | None) -> str | None:
+    """The cache key of the whole page for one reader: the table's key and the page's ETag
+    (which names the reader, their CSRF secret, language and role); None when either is."""
+    if table_key is None or etag is None:
+        return None
+    return f"leaderboard-page:v1:{etag}:{table_key}"
+
+
 def _messages_pending(request: HttpRequest) -> bool:
     # len() reads the stored messages without marking them shown.
     return len(get_messages(request)) > 0

@@ -26,6 +26,7 @@ from rankings.leaderboard_cache import (
     TABLE_TIMEOUT,
     leaderboard_etag,
     leaderboard_last_modified,
+    leaderboard_page_key,
     leaderboard_table_key,
     reader_view,
 )
@@ -207,6 +208,12 @@ def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
     publication = published.state.publication
     # The table is kept as rendered: at national scale it is most of the page's work.
     key = leaderboard_table_key(published.state, view=published.view, query=request.GET)
+    # So is the whole page, for the reader it was made for (the ETag names the reader, their
+    # CSRF secret, language and role); none while a message waits to be shown.
+    etag = _etag(request, race, period)
+    page_key = leaderboard_page_key(table_key=key, etag=etag)
+    if page_key and (page := cache.get(page_key)) is not None:
+        return _page_response(page)
     board_html = cache.get(key) if key else None
     if board_html is None:
         board = leaderboard_get(
@@ -224,7 +231,14 @@ def leaderboard(request: HttpRequest, race: str, period: str) -> HttpResponse:
         "board_html": board_html,
         "inputs_changed": published.inputs_changed,
     }
-    response = render(request, "rankings/leaderboard.html", context)
+    page = render_to_string("rankings/leaderboard.html", context, request=request)
+    if page_key:
+        cache.set(page_key, page, timeout=TABLE_TIMEOUT)
+    return _page_response(page)
+
+
+def _page_response(page: str) -> HttpResponse:
+    response = HttpResponse(page)
     # Browsers keep the page (privately) but ask each time whether it changed: a new
     # comment or revision must show at once, and asking costs a 304.
     patch_cache_control(response, no_cache=True)

@@ -218,3 +218,31 @@ def test_a_preview_is_never_kept_nor_validated(client_for, published):
     value.save()
     html = client.get(board_url(published, "preview=1&show=values")).content.decode()
     assert ">99%</td>" in html
+
+
+def test_the_same_reader_asking_again_gets_the_whole_page_kept_without_a_template_rendered(
+    client_for, published
+):
+    client = client_for(Role.VIEWER)
+    first = client.get(board_url(published))
+    again = client.get(board_url(published))
+    assert first.templates and not again.templates
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_page_kept_for_one_reader_is_never_shown_to_another(client, published):
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import ensure_roles
+
+    readers = []
+    for name in ("first-reader", "second-reader"):
+        user = get_user_model().objects.create_user(name)
+        user.groups.add(ensure_roles()[Role.VIEWER])
+        readers.append(user)
+    client.force_login(readers[0])
+    assert "first-reader" in client.get(board_url(published)).content.decode()
+    client.force_login(readers[1])
+    page = client.get(board_url(published)).content.decode()
+    assert "second-reader" in page and "first-reader" not in page

@@ -19,6 +19,9 @@ TRANSFORMS = ("none", "log")
 MISSING_POLICIES = ("average", "zero", "reweight")
 FLAG_POSITIONS = ("top", "bottom")
 RANK_POINTS_MODES = ("step", "proportional")
+# Methods a robustness draw may put in place of every leaf's own: those that need no
+# parameter of the leaf (goalposts need bounds, target_ratio a target).
+ROBUSTNESS_NORMALISATIONS = ("zscore", "minmax", "efficacy", "rank_points", "raw")
 
 # Parameters each normalisation method accepts (and nothing else, so typos are caught).
 NORMALISATION_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -122,6 +125,23 @@ Node = Leaf | Dimension
 
 
 @dataclass(frozen=True)
+class Robustness:
+    """How the robustness of ranks is tested: Monte Carlo draws of perturbed weights and,
+    optionally, of another normalisation method for every leaf (see docs/explanations.md)."""
+
+    weight_spread: float = 0.2  # each weight is multiplied by uniform(1 - spread, 1 + spread)
+    normalisations: tuple[str, ...] = ()  # methods a draw may use instead of the leaves' own
+    draws: int = 1000
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "weight_spread": self.weight_spread,
+            "normalisations": list(self.normalisations),
+            "draws": self.draws,
+        }
+
+
+@dataclass(frozen=True)
 class ScoreRule:
     """How the root aggregates and how scores become ranks."""
 
@@ -167,6 +187,7 @@ class Methodology:
     name_en: str | None = None
     group: str | None = None  # used by the Django layer only
     description: str | None = None
+    robustness: Robustness | None = None  # None: the defaults of Robustness
 
     @property
     def root(self) -> Dimension:
@@ -195,6 +216,9 @@ class Methodology:
         if self.flags:
             spec["flags"] = [flag.to_dict() for flag in self.flags]
         spec["nodes"] = [node.to_dict() for node in self.nodes]
+        # Only when written, so that methodologies without one keep their stored normal form.
+        if self.robustness is not None:
+            spec["robustness"] = self.robustness.to_dict()
         return spec
 
 

@@ -20,6 +20,7 @@ from .methodology import (
     NORMALISATION_PARAMETERS,
     ORDERS,
     RANK_POINTS_MODES,
+    ROBUSTNESS_NORMALISATIONS,
     TRANSFORMS,
     Cap,
     Dimension,
@@ -28,7 +29,9 @@ from .methodology import (
     Methodology,
     Node,
     Normalisation,
+    Robustness,
     ScoreRule,
+    iter_dimensions,
     iter_leaves,
 )
 from .validation import SpecReader, at, choices
@@ -45,6 +48,7 @@ TOP_KEYS = (
     "flags",
     "defaults",
     "nodes",
+    "robustness",
 )
 SCORE_KEYS = ("aggregation", "round", "order", "tie_break", "min_coverage", "reasons")
 FLAG_KEYS = ("name", "position", "count")
@@ -61,6 +65,8 @@ LEAF_KEYS = (
     "missing",
 )
 DIMENSION_KEYS = ("code", "name", "weight", "aggregation", "nodes")
+ROBUSTNESS_KEYS = ("weight_spread", "normalisations", "draws")
+MAX_ROBUSTNESS_DRAWS = 100_000  # 100,000 draws of a national race already take minutes
 
 # Filled in when the user leaves them out, so that to_dict() shows the effective values.
 NORMALISATION_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -109,6 +115,11 @@ class _MethodologyReader(SpecReader):
         nodes = self.nodes(top.get("nodes"), "nodes", defaults)
         score = self.score(top.get("score", {}), "score", nodes)
         flags = self.flags(top.get("flags", []), "flags")
+        robustness = (
+            self.robustness(top["robustness"], "robustness", nodes, score)
+            if "robustness" in top
+            else None
+        )
         if code is None or name is None or score is None:
             return None
         return Methodology(
@@ -120,6 +131,45 @@ class _MethodologyReader(SpecReader):
             score=score,
             flags=flags,
             nodes=nodes,
+            robustness=robustness,
+        )
+
+    def robustness(
+        self, value: Any, path: str, nodes: tuple[Node, ...], score: ScoreRule | None
+    ) -> Robustness | None:
+        table = self.table(value, path, ROBUSTNESS_KEYS)
+        if table is None:
+            return None
+        # Below 1, so that a perturbed weight stays greater than 0.
+        spread = self.number(table, "weight_spread", path, default=0.2, lo=0.0, hi=0.99)
+        draws = self.integer(table, "draws", path, default=1000, lo=1, hi=MAX_ROBUSTNESS_DRAWS)
+        methods: list[str] = []
+        where = at(path, "normalisations")
+        geometric = (score is not None and score.aggregation == "geometric_mean") or any(
+            dimension.aggregation == "geometric_mean" for dimension in iter_dimensions(nodes)
+        )
+        for i, item in enumerate(self.array(table.get("normalisations", []), where)):
+            if not isinstance(item, str) or item not in ROBUSTNESS_NORMALISATIONS:
+                self.problem(
+                    at(where, i),
+                    f"unknown method {item!r} (expected one of "
+                    f"{choices(ROBUSTNESS_NORMALISATIONS)})",
+                )
+            elif item in methods:
+                self.problem(at(where, i), f"{item!r} is listed twice")
+            elif geometric and item != "efficacy":
+                # Only efficacy (60-100) is always positive, as a geometric mean needs.
+                self.problem(
+                    at(where, i),
+                    f"{item!r} can give scores <= 0, which the race's geometric mean cannot "
+                    "take (only 'efficacy' can stand in under a geometric mean)",
+                )
+            else:
+                methods.append(item)
+        return Robustness(
+            weight_spread=spread if spread is not None else 0.2,
+            normalisations=tuple(methods),
+            draws=draws if draws is not None else 1000,
         )
 
     def score(self, value: Any, path: str, nodes: tuple[Node, ...]) -> ScoreRule | None:

@@ -218,7 +218,8 @@ def _nearest(
     for _ in range(MAX_REFINEMENTS):
         chosen = crossing[1] if take_reaching else crossing[0]
         almost = value + 0.99 * (chosen - value)
-        if almost == value or not reached(almost):
+        # A change of a float step or two has no 99 % between it and nothing.
+        if almost in (value, chosen) or not reached(almost):
             break
         nearer = _first_crossing(reached, value, almost)
         if nearer is None:  # cannot happen: `almost` itself reaches

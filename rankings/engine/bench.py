@@ -10,6 +10,12 @@ districts × 40 z-scored indicators, 20 % missing and imputed, reasons and previ
 standings) beside a numpy floor in the same run: the same matrix mean-filled, z-scored,
 weighted and argsorted. The machine may be shared, so only the ratio is comparable
 between runs.
+
+`python -m rankings.engine.bench --robustness [districts] [indicators] [draws]` times the
+Monte Carlo rank intervals of explanations (default 100 districts × 20 indicators, 1,000
+draws, weights ±20 % and two other normalisations; the target is under 2 s) beside a numpy
+floor in the same run: perturbed weights times a ready z-score matrix, then a sort per
+draw. The default run (no option) times both the race and the robustness.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from .explain import explain_district
 from .inputs import Figure, IndicatorInfo, PreviousStanding
 from .parsing import parse_methodology
 from .race import run_race
+from .race_setup import RaceSetup
+from .robustness import rank_intervals
 
 METHODS: list[dict[str, Any]] = [
     {"method": "efficacy"},
@@ -221,9 +230,76 @@ def wide(argv: list[str]) -> None:
         )
 
 
+def robustness_floor(methodology: Any, inputs: dict[str, Any], draws: int) -> Callable[[], Any]:
+    """The least any Monte Carlo of the weights must do: draw the weights, weight a ready
+    normalised matrix and sort every draw."""
+    import numpy as np
+
+    codes = methodology.indicator_codes
+    matrix = np.array(
+        [
+            [
+                inputs["figures"][(d, c)].value if (d, c) in inputs["figures"] else np.nan
+                for c in codes
+            ]
+            for d in inputs["entrants"]
+        ]
+    )
+    means = np.nanmean(matrix, axis=0)
+    filled = np.where(np.isnan(matrix), means, matrix)
+    z = (filled - means) / np.nanstd(matrix, axis=0, ddof=1)
+    weights = np.array([leaf.weight for leaf in methodology.leaves])
+
+    def floor() -> Any:
+        drawn = weights * np.random.default_rng(1).uniform(0.8, 1.2, size=(draws, len(codes)))
+        return np.argsort(-(drawn @ z.T), axis=1, kind="stable")
+
+    return floor
+
+
+def robustness(argv: list[str]) -> None:
+    districts = int(argv[0]) if argv else 100
+    indicators = int(argv[1]) if len(argv) > 1 else 20
+    draws = int(argv[2]) if len(argv) > 2 else 1000
+    runs = 5
+    spec = wide_spec(indicators)
+    spec["robustness"] = {"weight_spread": 0.2, "normalisations": ["minmax", "efficacy"]}
+    methodology = parse_methodology(spec)
+    inputs = wide_inputs(methodology.indicator_codes, districts)
+    setup = RaceSetup(
+        methodology, tuple(inputs["entrants"]), inputs["figures"], inputs["indicators"]
+    )
+    result = setup.run()
+    engine_ms, engine_cpu = _median_ms(
+        lambda: rank_intervals(setup, draws=draws, seed=1, result=result), runs
+    )
+    floor_ms, floor_cpu = _median_ms(robustness_floor(methodology, inputs, draws), runs)
+    print(
+        f"rank_intervals: {districts} districts × {indicators} indicators, {draws} draws "
+        f"(weights ±20 %, zscore / minmax / efficacy); median of {runs}; target under 2000 ms"
+    )
+    print(f"  engine {engine_ms:.1f} ms/run (CPU {engine_cpu:.1f} ms)")
+    print(
+        f"  numpy floor (weights × ready z-scores, sort per draw): {floor_ms:.1f} ms/run "
+        f"(CPU {floor_cpu:.1f} ms); engine / floor = {engine_ms / floor_ms:.1f} "
+        f"(CPU {engine_cpu / floor_cpu:.1f})"
+    )
+    middle = result.standings[len(result.standings) // 2].district
+    explain_ms, explain_cpu = _median_ms(
+        lambda: explain_district(setup, district=middle, draws=draws, seed=1, result=result), 3
+    )
+    print(
+        f"  a whole explanation of a mid-table district (versus, overtake and hold on every "
+        f"indicator, robustness): {explain_ms:.1f} ms (CPU {explain_cpu:.1f} ms), median of 3"
+    )
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--wide"]:
         wide(argv[1:])
+        return
+    if argv[:1] == ["--robustness"]:
+        robustness(argv[1:])
         return
     districts = int(argv[0]) if argv else 200
     runs = int(argv[1]) if len(argv) > 1 else 50
@@ -251,6 +327,7 @@ def main(argv: list[str]) -> None:
         f"(min {min(timings):.1f}, max {max(timings):.1f})"
     )
     print(f"  peak memory {peak / 1024 / 1024:.2f} MiB (tracemalloc, one run)")
+    robustness([])
 
 
 if __name__ == "__main__":

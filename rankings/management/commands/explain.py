@@ -142,9 +142,9 @@ class Command(BaseCommand):
                 write(f"  {name}: no figure of its own")
             elif not change.reachable:
                 outcome = (
-                    "not reachable within its valid range"
+                    "not reachable: no figure within the search range does it"
                     if verb == "needs"
-                    else "no fall within its valid range loses the place"
+                    else "no fall within the search range loses the place"
                 )
                 write(f"  {name}: {outcome}")
             elif change.change == 0:

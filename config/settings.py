@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "demo",
     "pages",
     "backups",
+    "meetings",
 ]
 
 MIDDLEWARE = [

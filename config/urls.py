@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("districts.urls")),
     path("", include("comments.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("rankings.urls")),
 ]

@@ -1,0 +1,3 @@
+"""A meeting, its exchange speeches and its deployment tasks."""
+
+__all__: list[str] = []

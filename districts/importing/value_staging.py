@@ -25,6 +25,9 @@ from districts.importing.value_writes import ImportSettings, ValueWriter, _outco
 from districts.models import Value
 
 STAGING_TABLE = "saima_value_import"
+# A file with more rows than this share of the value table's estimated size means the
+# table's statistics may no longer describe it (autovacuum re-analyses after a tenth).
+STALE_SHARE = 0.1
 _JOIN = f"""FROM {STAGING_TABLE} AS s LEFT JOIN {Value._meta.db_table} AS v
     ON v.district_id = s.district_id AND v.indicator_id = s.indicator_id
     AND v.period = s.period"""
@@ -88,11 +91,27 @@ class StagedValueWriter(ValueWriter):
         # A temporary table has no statistics until asked: without them the planner
         # guesses a few rows and joins a million by nested loops.
         self.cursor.execute(f"ANALYZE {STAGING_TABLE}")
+        self._analyse_values_if_stale()
         self.cursor.execute(f"SELECT DISTINCT district_id, period FROM {STAGING_TABLE}")
         self.pairs.update(self.cursor.fetchall())
         self._compare()
         if self.writing():
             self._write()
+
+    def _analyse_values_if_stale(self) -> None:
+        """ANALYZE the value table when its statistics are missing or small beside the file.
+
+        Right after a large load (before autovacuum has come round) the value table has no
+        statistics; the planner then looked values up through the (indicator, period) index
+        and filtered on the district, 500 rows a lookup: 41 s instead of 4 s for re-importing
+        100,000 changed values. ANALYZE samples a bounded number of rows, so this costs
+        well under a second even for a large table, and only when it is needed."""
+        self.cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Value._meta.db_table]
+        )
+        (estimated_rows,) = self.cursor.fetchone()
+        if estimated_rows < 0 or self.staged > STALE_SHARE * estimated_rows:
+            self.cursor.execute(f"ANALYZE {Value._meta.db_table}")
 
     def _differs(self, stored: str, new: str) -> str:
         """SQL that is true when the stored row ``stored`` differs from the file's ``new``."""

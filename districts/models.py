@@ -266,7 +266,10 @@ class Value(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
-    history = HistoricalRecords()
+    # A figure's history is read by the figure's id (value_history_get, the admin); indexes
+    # on its district, indicator and clerk would only slow the bulk history of imports and
+    # publishing (7 indexes to 4 on the table that takes a row per written figure).
+    history = HistoricalRecords(no_db_index=["district", "indicator", "entered_by"])
 
     class Meta:
         ordering = ["period", "district__order", "district__code", "indicator__order"]

@@ -208,7 +208,10 @@ def _target_ratio(
         causes: list[str | None] = [None] * len(x)
         no_target = ~np.isfinite(targets) | (targets == 0)
         if transform == "log":
-            no_target |= targets <= 0
+            # A ratio of logs needs a target whose log can divide or be divided: not one at
+            # or below 0, and not 1 (ln 1 = 0), which used to raise ZeroDivisionError and
+            # stop the whole race over one district's target.
+            no_target |= (targets <= 0) | (targets == 1)
             targets = np.array(
                 [
                     math.log(t) if not missing else 1.0
@@ -220,9 +223,6 @@ def _target_ratio(
         for i in np.flatnonzero(failed).tolist():
             causes[i] = "no_target" if no_target[i] else "zero_input"
         usable = ~failed
-        if higher and bool(np.any(usable & (targets == 0))):
-            # The log of a target of 1: plain floats have always raised here.
-            raise ZeroDivisionError("float division by zero")
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = (x / targets if higher else targets / x) * scale
         ratio = np.where(usable, ratio, 0.0)

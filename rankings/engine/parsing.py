@@ -340,6 +340,11 @@ class _MethodologyReader(SpecReader):
                 self.problem(
                     at(path, key), f"must be greater than 0 with transform 'log', got {value:g}"
                 )
+        if normalisation.method == "target_ratio" and normalisation.target == 1:
+            self.problem(
+                at(path, "target"),
+                "must not be 1 with transform 'log': its log is 0, which no ratio can use",
+            )
 
     def cap(self, value: Any, path: str) -> Cap | None:
         table = self.table(value, path, ("min", "max"))

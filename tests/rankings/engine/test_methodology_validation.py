@@ -196,6 +196,13 @@ def test_the_error_message_lists_every_problem():
         ),
         (
             lambda s: s["nodes"][1]["nodes"][0].update(
+                transform="log", normalisation={"method": "target_ratio", "target": 1}
+            ),
+            "nodes[1].nodes[0].normalisation.target: "
+            "must not be 1 with transform 'log': its log is 0, which no ratio can use",
+        ),
+        (
+            lambda s: s["nodes"][1]["nodes"][0].update(
                 normalisation={"method": "rank_points", "mode": "proportional", "step": 2}
             ),
             "nodes[1].nodes[0].normalisation.step: only applies to mode 'step'",

@@ -6,7 +6,7 @@ import pytest
 
 from rankings.engine import Figure
 
-from .builders import leaf, methodology, normalised, race
+from .builders import leaf, methodology, normalised, race, reasons
 
 THREE = {"A": {"x": 2.0}, "B": {"x": 4.0}, "C": {"x": 6.0}}
 SPREAD = {"A": {"x": 10.0}, "B": {"x": 20.0}, "C": {"x": 40.0}}
@@ -132,6 +132,26 @@ def test_target_ratio_divides_by_the_figures_annual_target():
     values = {"A": {"x": Figure(80.0, target=100.0)}, "B": {"x": Figure(30.0, target=20.0)}}
     assert run("target_ratio", values) == pytest.approx({"A": 80.0, "B": 150.0})
     assert run("target_ratio", values, scale=1) == pytest.approx({"A": 0.8, "B": 1.5})
+
+
+@pytest.mark.parametrize("lower", [False, True])
+def test_under_a_log_transform_a_target_of_1_counts_as_no_target(lower):
+    """ln 1 = 0 cannot anchor a ratio of logs: that district's figure is missing (with the
+    cause) and the race runs; it used to raise ZeroDivisionError for the whole race."""
+    values = {
+        "A": {"x": Figure(100.0, target=1.0)},
+        "B": {"x": Figure(100.0, target=10.0)},
+        "C": {"x": Figure(10.0, target=100.0)},
+    }
+    result = race(
+        methodology(leaf("x", "target_ratio", transform="log", params={"cap": 500})),
+        values,
+        lower=("x",) if lower else (),
+    )
+    ratios = {"B": 200.0, "C": 50.0} if not lower else {"B": 50.0, "C": 200.0}
+    points = normalised(result, "x")
+    assert points["B"] == pytest.approx(ratios["B"]) and points["C"] == pytest.approx(ratios["C"])
+    assert reasons(result, "A", "imputed")[0]["cause"] == "no_target"
 
 
 def test_target_ratio_prefers_a_target_given_in_the_methodology():

@@ -180,3 +180,36 @@ class Standing(models.Model):
         if self.pk is not None:
             raise ImmutableRecordError(f"standing {self} is part of a publication and immutable")
         super().save(*args, **kwargs)
+
+
+class StandingExplanation(models.Model):
+    """What a page tells about one district of one publication beyond its standing, computed
+    once (at publish, or afterwards by `manage.py store_explanations`) so that no page
+    re-runs a race: the rank interval of the robustness analysis, the changes of one own
+    figure that would overtake the district just above, and the parts of the score change
+    since the previous period. Each part is null when it was not computed or does not
+    apply (nobody above, no previous publication). Stored per publication: a new revision
+    stores its own, and a stored row is never changed (docs/explanations.md)."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="explanations"
+    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    rank_interval = models.JSONField(_("rank interval"), null=True, blank=True)
+    overtake = models.JSONField(_("what it takes to overtake"), null=True, blank=True)
+    rank_change = models.JSONField(_("parts of the score change"), null=True, blank=True)
+    # False: only the cheap parts (the rank interval) were stored at publish; the command
+    # store_explanations adds the rest.
+    complete = models.BooleanField(_("complete"), default=False)
+
+    class Meta:
+        verbose_name = _("stored explanation")
+        verbose_name_plural = _("stored explanations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "district"], name="explanation_unique_per_publication"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} {self.district_id}"

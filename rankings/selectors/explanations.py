@@ -21,7 +21,7 @@ from rankings.engine import (
     parse_methodology,
 )
 from rankings.errors import RaceConfigurationError
-from rankings.models import MethodologyVersion, Publication, Race
+from rankings.models import MethodologyVersion, Publication, Race, StandingExplanation
 from rankings.selectors.publications import publication_current
 from rankings.selectors.race_inputs import RaceInputs, race_inputs
 
@@ -61,21 +61,24 @@ def _valid_range(indicator: Indicator) -> ValidRange:
     )
 
 
-def district_explanation(
-    *,
-    race: Race,
-    period: Period,
-    district: str,
-    versus: str | None = None,
-    draws: int | None = None,
-    seed: int = 0,
-) -> DistrictExplanation:
-    """Explain `district` (a code) in the race for the period.
+@dataclass(frozen=True)
+class ExplanationSetups:
+    """The races an explanation runs: this period's (with the previous methodology's
+    figures of this period too) and the previous period's publication, when there is one."""
 
-    Raises RaceConfigurationError for a race that cannot be run, and the engine's
-    ExplanationError (whose `argument` is "district" or "versus") for a district that is
-    not in the race or has no score.
-    """
+    version: MethodologyVersion
+    publication: Publication | None
+    setup: RaceSetup
+    before: RaceSetup | None
+    previous_period: str | None
+    valid_ranges: dict[str, ValidRange]
+    districts: dict[str, District]
+    indicators: dict[str, Indicator]
+
+
+def explanation_setups(*, race: Race, period: Period) -> ExplanationSetups:
+    """Read what explaining any district of the race in the period needs (see the module
+    docstring). Raises RaceConfigurationError for a race that cannot be run."""
     publication = publication_current(race=race, period=period)
     version = _methodology_version(race, publication)
     methodology = parse_methodology(version.spec)
@@ -104,23 +107,86 @@ def district_explanation(
             earlier_inputs.indicator_infos,
         )
     infos = {**(before.indicators if before else {}), **inputs.indicator_infos}
-    setup = RaceSetup(methodology, inputs.entrants, figures, infos)
+    return ExplanationSetups(
+        version=version,
+        publication=publication,
+        setup=RaceSetup(methodology, inputs.entrants, figures, infos),
+        before=before,
+        previous_period=previous_period.code if before is not None else None,
+        valid_ranges={code: _valid_range(i) for code, i in inputs.indicators.items()},
+        districts=inputs.districts,
+        indicators=indicators,
+    )
+
+
+def district_explanation(
+    *,
+    race: Race,
+    period: Period,
+    district: str,
+    versus: str | None = None,
+    draws: int | None = None,
+    seed: int = 0,
+) -> DistrictExplanation:
+    """Explain `district` (a code) in the race for the period.
+
+    Raises RaceConfigurationError for a race that cannot be run, and the engine's
+    ExplanationError (whose `argument` is "district" or "versus") for a district that is
+    not in the race or has no score.
+    """
+    setups = explanation_setups(race=race, period=period)
     explanation = explain_district(
-        setup,
+        setups.setup,
         district=district,
         versus=versus,
-        valid_ranges={code: _valid_range(i) for code, i in inputs.indicators.items()},
-        previous=before,
-        previous_period=previous_period.code if before is not None else None,
+        valid_ranges=setups.valid_ranges,
+        previous=setups.before,
+        previous_period=setups.previous_period,
         draws=draws,
         seed=seed,
     )
     return DistrictExplanation(
         race=race,
         period=period,
-        version=version,
-        publication=publication,
+        version=setups.version,
+        publication=setups.publication,
         explanation=explanation,
-        districts=inputs.districts,
-        indicators=indicators,
+        districts=setups.districts,
+        indicators=setups.indicators,
     )
+
+
+@dataclass(frozen=True)
+class StoredInterval:
+    """A district's rank interval as stored with a publication (RankInterval's fields)."""
+
+    rank_low: int
+    rank_high: int
+    rank_median: int
+    draws: int
+    seed: int
+
+
+def publication_rank_intervals(publication: Publication) -> dict[str, StoredInterval]:
+    """The stored rank interval of each ranked district of the publication, by district
+    code; empty for a publication stored before explanations were (one query)."""
+    rows = StandingExplanation.objects.filter(
+        publication=publication, rank_interval__isnull=False
+    ).values_list("district__code", "rank_interval")
+    return {
+        code: StoredInterval(
+            rank_low=interval["rank_low"],
+            rank_high=interval["rank_high"],
+            rank_median=interval["rank_median"],
+            draws=interval["draws"],
+            seed=interval["seed"],
+        )
+        for code, interval in rows
+    }
+
+
+def publication_district_explanation(
+    publication: Publication, district: District
+) -> StandingExplanation | None:
+    """The stored explanation of one district of the publication (None: not stored)."""
+    return StandingExplanation.objects.filter(publication=publication, district=district).first()

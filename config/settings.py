@@ -209,6 +209,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Races of at most this many districts × indicators have their rank intervals stored when
+# published; everything else is stored by `manage.py store_explanations` (docs/explanations.md).
+SAIMA_EXPLANATIONS_AT_PUBLISH_MAX = env_int("SAIMA_EXPLANATIONS_AT_PUBLISH_MAX", 2_000)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -23,6 +23,7 @@ from rankings.selectors.race_previews import (
     race_run,
     standing_rows,
 )
+from rankings.services.explanations import explanations_at_publish
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
             entered_values=entered.summary,
         )
         _standings_store(preview=preview, publication=publication, entered=entered)
+        explanations_at_publish(publication=publication, preview=preview)
     # The figures the standings cite cannot change under them until a reviewer reopens them.
     values_lock(
         values=race_cited_values(race=race, period=period, methodology=prepared.methodology),

@@ -21,6 +21,10 @@ from rankings.entered_values import entered_figure, entered_values_ranked
 from rankings.errors import PageNotFound
 from rankings.methodology_text import spec_leaves
 from rankings.models import Publication, Race, Standing
+from rankings.selectors.district_explanations import (
+    ExplanationSections,
+    explanation_sections,
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class DistrictPage:
     indicators: dict[str, Indicator] = field(default_factory=dict)  # of the standing, by code
     indicator_lines: list[IndicatorLine] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
+    # None: no standing with a rank (district_explanations.py)
+    explanations: ExplanationSections | None = None
 
 
 def district_page_get(
@@ -224,6 +230,9 @@ def district_page_get(
         indicator_lines=lines,
         history=history,
         comments=comments,
+        explanations=explanation_sections(
+            publication=publication, standing=standing, indicators=indicators
+        ),
     )
 
 

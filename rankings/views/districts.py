@@ -6,6 +6,7 @@ from django.shortcuts import render
 from accounts.access import reader_required
 from pages.requests import optional_period_or_404
 from rankings.errors import PageNotFound
+from rankings.gap_charts import explanation_gap_charts
 from rankings.presenters import (
     district_indicator_rows,
     district_rank_chart,
@@ -29,5 +30,6 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
         "chart": district_rank_chart(page),
         "reason_sections": district_reason_sections(page),
         "indicator_rows": district_indicator_rows(page),
+        "gap_charts": explanation_gap_charts(page),
     }
     return render(request, "rankings/district.html", context)

@@ -109,11 +109,9 @@ def _parts(section: RaceNotice):
                 cell.text = text
 
     def flags(document):
+        document.add_paragraph(_("Red flag: %(units)s.") % {"units": section.red_text or _("none")})
         document.add_paragraph(
-            _("Red flag: %(units)s.") % {"units": _join(section.red) or _("none")}
-        )
-        document.add_paragraph(
-            _("Yellow flag: %(units)s.") % {"units": _join(section.yellow) or _("none")}
+            _("Yellow flag: %(units)s.") % {"units": section.yellow_text or _("none")}
         )
 
     def moves(document):
@@ -121,14 +119,14 @@ def _parts(section: RaceNotice):
             document.add_paragraph(_("No unit changed rank."))
         for move in section.moves:
             paragraph = document.add_paragraph(style="List Bullet")
-            paragraph.add_run(f"{move.district}: {move.change_text}. ").bold = True
+            paragraph.add_run(move.headline + " ").bold = True
             paragraph.add_run(" ".join(move.drivers))
 
     def cited(document):
         for label, rows in ((_("Top"), section.top), (_("Bottom"), section.bottom)):
             for row in rows:
                 paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(f"{label} · {row.rank_text} · {row.district}: ").bold = True
+                paragraph.add_run(f"{label} · {row.headline} ").bold = True
                 paragraph.add_run(" ".join(row.reasons) or "—")
 
     def lagging(document):
@@ -162,9 +160,3 @@ def _parts(section: RaceNotice):
         (_("Indicators behind the time account"), lagging),
         (_("Data not submitted or late"), data),
     ]
-
-
-def _join(names: list[str]) -> str:
-    from django.utils.translation import get_language
-
-    return ("、" if (get_language() or "").startswith("zh") else ", ").join(names)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from districts.models import Indicator
 from districts.periods import Period
@@ -46,6 +46,7 @@ class NoticeRow:
 class NoticeMove:
     district: str
     change_text: str
+    headline: str  # "District 3: down 3 places."
     drivers: list[str]  # sentences: why the rank changed
 
 
@@ -53,6 +54,7 @@ class NoticeMove:
 class NoticeCited:
     district: str
     rank_text: str
+    headline: str  # "No. 1, District 1:"
     reasons: list[str]
 
 
@@ -74,6 +76,8 @@ class RaceNotice:
     rows: list[NoticeRow] = field(default_factory=list)
     red: list[str] = field(default_factory=list)
     yellow: list[str] = field(default_factory=list)
+    red_text: str = ""  # the names joined as the language lists them
+    yellow_text: str = ""
     moves: list[NoticeMove] = field(default_factory=list)
     top: list[NoticeCited] = field(default_factory=list)
     bottom: list[NoticeCited] = field(default_factory=list)
@@ -129,9 +133,7 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
             score=s.score,
             score_text=format_number(s.score, decimals),
             flags=list(s.flags or []),
-            flags_text="、".join(flag_label(f) for f in s.flags or [])
-            if _is_zh()
-            else ", ".join(flag_label(f) for f in s.flags or []),
+            flags_text=list_text([flag_label(f) for f in s.flags or []]),
             change_text=change_text(s.movement, s.rank_change),
         )
         for s in standings
@@ -145,12 +147,16 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
         NoticeMove(
             district=s.district.display_name,
             change_text=change_text(s.movement, s.rank_change),
+            headline=_("%(unit)s: %(change)s.")
+            % {"unit": s.district.display_name, "change": change_text(s.movement, s.rank_change)},
             drivers=[words.render(r) for r in s.reasons or [] if r.get("kind") == "rank_change"],
         )
         for s in moved
     ]
     top = ranked[:ENDS_CITED]
     bottom = [s for s in ranked[-ENDS_CITED:] if s not in top]
+    red = [s.district.display_name for s in standings if "red" in (s.flags or [])]
+    yellow = [s.district.display_name for s in standings if "yellow" in (s.flags or [])]
     return RaceNotice(
         race_code=race.code,
         race=name,
@@ -159,8 +165,10 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
         revision=publication.revision,
         published_on=publication.published_at.date().isoformat(),
         rows=rows,
-        red=[s.district.display_name for s in standings if "red" in (s.flags or [])],
-        yellow=[s.district.display_name for s in standings if "yellow" in (s.flags or [])],
+        red=red,
+        yellow=yellow,
+        red_text=list_text(red),
+        yellow_text=list_text(yellow),
         moves=moves,
         top=[_cited(s, words) for s in top],
         bottom=[_cited(s, words) for s in bottom],
@@ -169,19 +177,21 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
     )
 
 
-def _is_zh() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "").startswith("zh")
+def list_text(names: list[str]) -> str:
+    """Names listed as the language lists them: 甲、乙 in Chinese, "A, B" in English."""
+    return ("、" if (get_language() or "").startswith("zh") else ", ").join(names)
 
 
 def _cited(standing, words: ReasonRenderer) -> NoticeCited:
     reasons = [
         words.render(r) for r in standing.reasons or [] if r.get("kind") in ("strength", "weakness")
     ]
+    place = rank_text(standing.rank, standing.tied) or unranked_text()
     return NoticeCited(
         district=standing.district.display_name,
-        rank_text=rank_text(standing.rank, standing.tied) or unranked_text(),
+        rank_text=place,
+        headline=_("No. %(rank)s, %(unit)s:")
+        % {"rank": place, "unit": standing.district.display_name},
         reasons=reasons,
     )
 

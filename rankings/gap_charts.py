@@ -31,7 +31,8 @@ def gap_svg(gap: Gap, *, title: str, decimals: int = 3) -> Svg:
     ]
     for i, part in enumerate(parts):
         y = PAD + i * ROW
-        length = abs(part.part) / largest * (half - 40)
+        # Room is left beyond the longest bar for its number.
+        length = abs(part.part) / largest * (half - 70)
         x = axis if part.part >= 0 else axis - length
         kind = "gap-open" if part.part > 0 else "gap-close"
         value = f"{part.part:+.{decimals}f}"

@@ -52,7 +52,8 @@ class Take:
         change still reaches the goal (the exact one is in `change`)."""
         decimals = self.indicator.decimals
         scale = 10**decimals
-        size = math.ceil(abs(self.change) * scale - 1e-9) / scale
+        # At least one unit of the last decimal: a tiny change does not read as +0.0.
+        size = max(math.ceil(abs(self.change) * scale - 1e-9), 1) / scale
         return f"{math.copysign(size, self.change):+.{decimals}f}"
 
 

@@ -22,6 +22,7 @@ from demo.banner import demo_flag_forget
 from demo.returns import load_demo_in_progress, load_demo_returns
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
+from meetings.demo import load_demo_rectifications
 from rankings.methodology_files import methodology_from_file
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
@@ -417,6 +418,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         clerk_district=CLERK_DISTRICT,
         note=DEMO_NOTE,
     )
+    counts["rectification items"] = load_demo_rectifications()
     return DemoLoadResult(counts, users_created, users_kept)
 
 

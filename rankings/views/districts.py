@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import reader_required
+from meetings.selectors.rectification import rectifications_of_district
 from pages.requests import optional_period_or_404
 from rankings.errors import PageNotFound
 from rankings.gap_charts import explanation_gap_charts
@@ -31,5 +32,6 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
         "reason_sections": district_reason_sections(page),
         "indicator_rows": district_indicator_rows(page),
         "gap_charts": explanation_gap_charts(page),
+        "rectifications": rectifications_of_district(district=page.district),
     }
     return render(request, "rankings/district.html", context)

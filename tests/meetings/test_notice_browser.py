@@ -89,3 +89,26 @@ def test_the_notice_prints_on_a4_in_each_language(
         page.screenshot(path=str(png), full_page=False)
     pdf.unlink()
     assert png.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_follow_up_list_of_the_demo(
+    demo,  # noqa: F811
+    page,  # noqa: F811
+    live_server,
+    sign_in,  # noqa: F811
+    screenshot,  # noqa: F811
+    language,
+):
+    from meetings.models import RectificationItem, RectificationStatus
+
+    statuses = set(RectificationItem.objects.values_list("status", flat=True))
+    assert RectificationStatus.CLOSED in statuses and RectificationStatus.AWAITING_PLAN in statuses
+    sign_in(page, "official")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/meetings/rectification/?race={RACE}")
+    rows = page.locator("table.rectification-table tbody tr[data-item]").count()
+    assert rows == RectificationItem.objects.filter(race__code=RACE).count()
+    screenshot(page, f"follow-up-{'zh' if language == 'zh-hans' else 'en'}")

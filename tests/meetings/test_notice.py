@@ -154,3 +154,22 @@ def test_bad_arguments_end_in_a_message_naming_them(published, tmp_path, argumen
     with pytest.raises(CommandError, match=named.replace("|", r"\|")):
         call_command("notice", *arguments)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.django_db
+def test_a_notice_of_several_races_has_every_unit_of_every_race_in_its_docx(published):
+    from meetings.selectors.notices import notice_for_races
+    from tests.builders import build_published_race
+
+    other = build_published_race(districts=5, code="other-race")
+    races = [published.race, other.race]
+    with translation.override("zh-hans"):
+        notice = notice_for_races(title="赛马结果通报", races=races, period=published.latest_period)
+        document = Document(io.BytesIO(notice_docx(notice, chinese=True)))
+        names = [{d.display_name for d in r.districts} for r in (published, other)]
+    assert len(document.tables) == 2
+    for table, expected in zip(document.tables, names, strict=True):
+        assert {row.cells[1].text for row in table.rows[1:]} == expected
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        section.race for section in notice.races
+    ]

@@ -149,9 +149,10 @@ def rank_change_parts_each(
     stage_a = RaceSetup(before.methodology, before.entrants, before.figures, indicators)
     same_methodology = before.methodology == after.methodology
     run_a = stage_a.run()
-    run_d = after_result or RaceSetup(
-        after.methodology, after.entrants, after.figures, indicators
-    ).run()
+    run_d = (
+        after_result
+        or RaceSetup(after.methodology, after.entrants, after.figures, indicators).run()
+    )
     run_c = (
         run_d
         if same_methodology

@@ -120,7 +120,7 @@ def store_explanations(publication: Publication) -> int:
 
 
 def explanations_at_publish(*, publication: Publication, preview) -> None:
-    """What publishing stores: the rank intervals (one vectorised Monte Carlo run, 0.06 s at
+    """What publishing stores: the rank intervals (one vectorised Monte Carlo run, 0.04 s at
     100 districts × 20 indicators), for races up to at_publish_max() districts × indicators.
     Overtake (71 s at 100 × 20: each try re-scores a leaf) and the rank-change parts (3 s:
     a run of the race per district) are left to `manage.py store_explanations`."""

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from districts.models import Indicator
 from districts.periods import Period
 from districts.selectors.completeness import Timeliness, period_completeness
-from pages.formatting import flag_label, format_number, rank_text, unranked_text
+from pages.formatting import flag_label, format_number, format_signed, rank_text, unranked_text
 from rankings.methodology_text import spec_leaves
-from rankings.models import Publication, Race
+from rankings.models import Publication, Race, StandingExplanation
 from rankings.reasons_text import ReasonRenderer
 from rankings.selectors.publications import publication_current, publication_standings_cached
 
@@ -143,13 +143,15 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
         (s for s in ranked if s.rank_change),
         key=lambda s: (-abs(s.rank_change), s.rank),
     )
+    parts = _stored_rank_change_parts(publication)
     moves = [
         NoticeMove(
             district=s.district.display_name,
             change_text=change_text(s.movement, s.rank_change),
             headline=_("%(unit)s: %(change)s.")
             % {"unit": s.district.display_name, "change": change_text(s.movement, s.rank_change)},
-            drivers=[words.render(r) for r in s.reasons or [] if r.get("kind") == "rank_change"],
+            drivers=[words.render(r) for r in s.reasons or [] if r.get("kind") == "rank_change"]
+            + _stored_parts(parts.get(s.district_id), indicators),
         )
         for s in moved
     ]
@@ -194,6 +196,45 @@ def _cited(standing, words: ReasonRenderer) -> NoticeCited:
         % {"rank": place, "unit": standing.district.display_name},
         reasons=reasons,
     )
+
+
+def _stored_rank_change_parts(publication: Publication) -> dict[int, dict]:
+    """The parts of each unit's score change stored at publishing (none for older ones)."""
+    return dict(
+        StandingExplanation.objects.filter(
+            publication=publication, rank_change__isnull=False
+        ).values_list("district_id", "rank_change")
+    )
+
+
+def _stored_parts(change: dict | None, indicators) -> list[str]:
+    """One sentence: how much of the score change came from the unit's own figures (its
+    largest indicators), from the other units and from a change of methodology."""
+    if not change or change.get("score_change") is None:
+        return []
+    own = change.get("own") or {}
+    largest = sorted(own.items(), key=lambda kv: -abs(kv[1] or 0))[:3]
+    named = list_text(
+        [
+            f"{indicators[code].display_name if code in indicators else code} "
+            f"{format_signed(value)}"
+            for code, value in largest
+            if value
+        ]
+    )
+    return [
+        _(
+            "Score change %(change)s: own figures %(own)s (%(named)s), other units "
+            "%(others)s, methodology %(methodology)s."
+        )
+        % {
+            "change": format_signed(change.get("score_change")),
+            "own": format_signed(sum(v or 0 for v in own.values())),
+            "named": named or "—",
+            "others": format_signed(change.get("others")),
+            "methodology": format_signed(change.get("methodology")),
+        }
+    ]
 
 
 def _input_kinds(spec: dict) -> dict[str, str]:

@@ -173,3 +173,30 @@ def test_a_notice_of_several_races_has_every_unit_of_every_race_in_its_docx(publ
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         section.race for section in notice.races
     ]
+
+
+@pytest.mark.django_db
+def test_stored_rank_change_parts_are_quoted_among_the_drivers(published):
+    from rankings.models import StandingExplanation
+
+    publication = published.publications[-1]
+    mover = publication.standings.exclude(rank_change=0).exclude(rank_change=None).first()
+    code = published.indicators[0].code
+    parts = {
+        "previous_period": "2025Q1",
+        "score_change": -4.5,
+        "own": {code: -3.0},
+        "others": -1.0,
+        "methodology": -0.5,
+    }
+    StandingExplanation.objects.update_or_create(
+        publication=publication,
+        district=mover.district,
+        defaults={"rank_change": parts, "complete": True},
+    )
+    notice = notice_for_race(race=published.race, period=published.latest_period)
+    (move,) = [m for m in notice.races[0].moves if m.district == mover.district.display_name]
+    assert any(
+        "Score change -4.50: own figures -3.00" in text and "other units -1.00" in text
+        for text in move.drivers
+    )

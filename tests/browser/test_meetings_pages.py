@@ -9,14 +9,7 @@ from districts.periods import Period
 from meetings.selectors.notices import notice_for_race, score_decimals
 from pages.formatting import format_number
 from rankings.models import Publication
-from tests.browser.conftest import (  # noqa: F401
-    SCREENSHOTS,
-    browser,
-    demo,
-    page,
-    screenshot,
-    sign_in,
-)
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +17,7 @@ RACE = "counties-economy"
 PERIOD = "2026Q3"
 
 
-def test_every_demo_publication_is_in_its_notice_as_published(demo):  # noqa: F811
+def test_every_demo_publication_is_in_its_notice_as_published(demo):
     publications = Publication.objects.filter(superseded_at__isnull=True).select_related("race")
     assert publications.exists()
     for publication in publications:
@@ -40,10 +33,10 @@ def test_every_demo_publication_is_in_its_notice_as_published(demo):  # noqa: F8
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_notice_prints_on_a4_in_each_language(
-    demo,  # noqa: F811
-    page,  # noqa: F811
+    demo,
+    page,
     live_server,
-    sign_in,  # noqa: F811
+    sign_in,
     language,
 ):
     sign_in(page, "viewer")
@@ -93,11 +86,11 @@ def test_the_notice_prints_on_a4_in_each_language(
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_follow_up_list_of_the_demo(
-    demo,  # noqa: F811
-    page,  # noqa: F811
+    demo,
+    page,
     live_server,
-    sign_in,  # noqa: F811
-    screenshot,  # noqa: F811
+    sign_in,
+    screenshot,
     language,
 ):
     from meetings.models import RectificationItem, RectificationStatus

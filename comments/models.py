@@ -13,11 +13,26 @@ class Comment(models.Model):
     """An official's remark (点评) on a published race and period.
 
     It concerns the whole race, one district's standing or one indicator. A response is a
-    comment whose ``parent`` is the comment it answers (a unit's statement or plan).
+    comment whose ``parent`` is the comment it answers (a unit's statement or plan). A leader's
+    comment made at a meeting names the meeting; it may then address the whole meeting, with
+    no race.
     """
 
     race = models.ForeignKey(
-        "rankings.Race", on_delete=models.PROTECT, related_name="comments", verbose_name=_("race")
+        "rankings.Race",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("race"),
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("meeting"),
     )
     period = models.CharField(_("period"), max_length=7)
     district = models.ForeignKey(
@@ -84,11 +99,16 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(period__regex=PERIOD_PATTERN), name="comment_period_well_formed"
             ),
+            models.CheckConstraint(
+                condition=Q(race__isnull=False) | Q(meeting__isnull=False),
+                name="comment_race_or_meeting",
+            ),
         ]
         indexes = [models.Index(fields=["race", "period"], name="rankings_co_race_id_801184_idx")]
 
     def __str__(self) -> str:
-        return f"{self.race.code} {self.period} #{self.pk}"
+        subject = self.race.code if self.race_id else f"meeting {self.meeting_id}"
+        return f"{subject} {self.period} #{self.pk}"
 
     @property
     def is_removed(self) -> bool:

@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.roles import Role, roles_of
+
 # How long the author of a comment may still correct it.
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -120,3 +122,66 @@ def reader_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# Meetings (赛马会). The bureau plans a meeting, picks its speakers and publishes its minutes;
+# leaders (officials) comment and deploy tasks at it; units' clerks write their speeches and
+# report progress on their tasks; everyone with a role reads a meeting once it is held.
+
+
+def may_plan_meeting(user) -> bool:
+    """Creating and editing meetings, choosing speakers, publishing minutes: the bureau's."""
+    return is_bureau(user)
+
+
+def is_leader(user) -> bool:
+    """Officials, and administrators, who speak for the leadership at a meeting."""
+    return user.is_authenticated and bool(roles_of(user) & {Role.OFFICIAL, Role.ADMINISTRATOR})
+
+
+def may_read_meeting(user, meeting) -> bool:
+    """A held meeting is read by every role; a planned one by the bureau, the leaders and
+    the clerks of the units asked to speak or charged with its tasks (they prepare for it)."""
+    if not may_read(user):
+        return False
+    if meeting.is_held or is_bureau(user) or is_leader(user):
+        return True
+    own = clerk_district_ids(user)
+    if not own:
+        return False
+    return (
+        meeting.speeches.filter(district_id__in=own).exists()
+        or meeting.tasks.filter(responsible__in=own).exists()
+    )
+
+
+def may_write_speech(user, speech) -> bool:
+    """The speaking unit's clerk (or the bureau) until the minutes are published."""
+    from meetings.models import MeetingStatus
+
+    if not user.is_authenticated or speech.meeting.status == MeetingStatus.MINUTES_PUBLISHED:
+        return False
+    return is_bureau(user) or speech.district_id in clerk_district_ids(user)
+
+
+def may_deploy_task(user, meeting) -> bool:
+    """Leaders deploy tasks, and the bureau records them, until the minutes are published."""
+    from meetings.models import MeetingStatus
+
+    if meeting.status == MeetingStatus.MINUTES_PUBLISHED:
+        return False
+    return is_leader(user) or is_bureau(user)
+
+
+def may_report_progress(user, task, district) -> bool:
+    """A responsible unit's clerk reports its progress (the bureau may record it for them)."""
+    if not user.is_authenticated or not task.responsible.filter(pk=district.pk).exists():
+        return False
+    return is_bureau(user) or district.pk in clerk_district_ids(user)
+
+
+def may_comment_at_meeting(user, meeting) -> bool:
+    """Leaders' comments (点评) at a meeting: officials and administrators, until the minutes."""
+    from meetings.models import MeetingStatus
+
+    return may_comment(user) and meeting.status != MeetingStatus.MINUTES_PUBLISHED

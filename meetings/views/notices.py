@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import get_language
 
 from accounts.access import reader_required
@@ -43,3 +43,9 @@ def race_notice_docx(request: HttpRequest, race: str, period: str) -> HttpRespon
         f'attachment; filename="notice-{race_obj.code}-{period_obj.code}-{language}.docx"'
     )
     return response
+
+
+urlpatterns = [
+    path("notice/<slug:race>/<str:period>/", race_notice, name="race-notice"),
+    path("notice/<slug:race>/<str:period>/docx/", race_notice_docx, name="race-notice-docx"),
+]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,3 +112,10 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         item.refresh_from_db()
         return _item_page(request, item, errors=error.message_dict, status=400)
     return redirect("meetings:rectification", pk=item.pk)
+
+
+urlpatterns = [
+    path("rectification/", followup, name="followup"),
+    path("rectification/<int:pk>/", item_detail, name="rectification"),
+    path("rectification/<int:pk>/<str:action>/", item_act, name="rectification-act"),
+]

@@ -84,7 +84,7 @@ def comments_visible() -> QuerySet[Comment]:
     )
     return (
         Comment.objects.filter(parent__isnull=True, removed_at__isnull=True)
-        .select_related("race", "author", "district", "indicator")
+        .select_related("race", "meeting", "author", "district", "indicator")
         .prefetch_related(Prefetch("responses", queryset=responses, to_attr="visible_responses"))
     )
 
@@ -167,7 +167,7 @@ def _methodology_indicators(publication: Publication) -> list[Indicator]:
 def comment_get(*, pk: int) -> Comment | None:
     """One comment (removed or not) with its race, subject and author."""
     return (
-        Comment.objects.select_related("race", "district", "indicator", "author")
+        Comment.objects.select_related("race", "meeting", "district", "indicator", "author")
         .filter(pk=pk)
         .first()
     )

@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import may_comment, may_edit_comment, may_remove_comment, may_respond
+from accounts.access import (
+    may_comment,
+    may_comment_at_meeting,
+    may_edit_comment,
+    may_remove_comment,
+    may_respond,
+)
 from accounts.roles import Role, roles_of
 from comments.markdown_subset import render_markdown
 from comments.models import Comment, CommentEvent
@@ -66,6 +72,47 @@ def comment_post(
     """Comment on a published race and period, its whole, one district or one indicator."""
     if not may_comment(author):
         raise PermissionDenied(_("Only officials and administrators can write comments."))
+    _check_subject(race=race, period=period, district=district, indicator=indicator)
+    return _comment_create(
+        author=author, race=race, period=period, body=body, district=district, indicator=indicator
+    )
+
+
+@transaction.atomic
+def meeting_comment_post(
+    *,
+    author,
+    meeting,
+    body: str,
+    race: Race | None = None,
+    district: District | None = None,
+    indicator: Indicator | None = None,
+) -> Comment:
+    """A leader's comment (点评) made at a meeting: on the whole meeting, or on one of its races,
+    a unit or an indicator of that race (then it also shows among the race's comments)."""
+    if not may_comment_at_meeting(author, meeting):
+        raise PermissionDenied(
+            _("Only officials and administrators comment at a meeting, until its minutes.")
+        )
+    period = Period.parse(meeting.period)
+    if race is None and (district is not None or indicator is not None):
+        raise ValidationError(_("A comment on a unit or an indicator names its race."))
+    if race is not None:
+        if not meeting.races.filter(pk=race.pk).exists():
+            raise ValidationError({"race": _("This race is not on the meeting's agenda.")})
+        _check_subject(race=race, period=period, district=district, indicator=indicator)
+    return _comment_create(
+        author=author,
+        race=race,
+        period=period,
+        body=body,
+        district=district,
+        indicator=indicator,
+        meeting=meeting,
+    )
+
+
+def _check_subject(*, race: Race, period: Period, district, indicator) -> None:
     publication = publication_current(race=race, period=period)
     if publication is None:
         raise ValidationError(_("Comments are taken on published races only."))
@@ -75,9 +122,13 @@ def comment_post(
         raise ValidationError({"district": _("This district does not run in this race.")})
     if indicator is not None and indicator.code not in _indicator_codes(publication):
         raise ValidationError({"indicator": _("This indicator is not part of this race.")})
+
+
+def _comment_create(*, author, race, period: Period, body: str, district, indicator, meeting=None):
     text = _clean_body(body)
     comment = Comment.objects.create(
         race=race,
+        meeting=meeting,
         period=period.code,
         district=district,
         indicator=indicator,
@@ -103,6 +154,7 @@ def comment_respond(*, author, comment: Comment, body: str) -> Comment:
     text = _clean_body(body)
     response = Comment.objects.create(
         race=comment.race,
+        meeting=comment.meeting,
         period=comment.period,
         district=comment.district,
         parent=comment,

@@ -37,6 +37,10 @@ def _comment_or_404(pk: int) -> Comment:
 
 
 def _race_comments_url(comment: Comment) -> str:
+    """Where a comment is read: its race's comments, or its meeting for a meeting-wide one."""
+    if comment.race_id is None:
+        url = reverse("meetings:meeting", args=[comment.meeting_id])
+        return f"{url}#comment-{comment.pk}" if not comment.is_removed else url
     url = reverse("race-comments", args=[comment.race.code, comment.period])
     return f"{url}#comment-{comment.pk}" if not comment.is_removed else url
 

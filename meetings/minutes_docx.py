@@ -1,0 +1,107 @@
+"""A meeting's minutes (会议纪要) as a .docx an office can edit, from the same data as the page."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.shared import Pt
+
+from meetings.notice_docx import _page_number_footer, _set_fonts, heading_number
+from meetings.selectors.meetings import Minutes
+
+
+def _table(document, header: tuple, rows: list[tuple]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(text)
+
+
+def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
+    meeting = minutes.meeting
+    document = Document()
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
+        try:
+            _set_fonts(document.styles[name])
+        except KeyError:
+            continue
+    document.styles["Normal"].font.size = Pt(11)
+    _page_number_footer(document)
+    document.add_heading(_("Minutes: %(title)s") % {"title": meeting.title}, level=0)
+    document.add_paragraph(
+        _("%(date)s, %(form)s; period %(period)s.")
+        % {
+            "date": formats.date_format(meeting.date, "DATE_FORMAT"),
+            "form": meeting.get_form_display(),
+            "period": meeting.period,
+        }
+    )
+
+    def attendance():
+        if not minutes.attendance:
+            document.add_paragraph(_("Attendance was not recorded."))
+        for line in minutes.attendance:
+            document.add_paragraph(line, style="List Bullet")
+
+    def results():
+        for section in minutes.notice.races:
+            document.add_heading(section.race, level=2)
+            if not section.published:
+                document.add_paragraph(_("No results are published for this period."))
+                continue
+            _table(
+                document,
+                (_("Rank"), _("Unit"), _("Score"), _("Flags"), _("Against previous period")),
+                [
+                    (r.rank_text, r.district, r.score_text, r.flags_text, r.change_text)
+                    for r in section.rows
+                ],
+            )
+
+    def speeches():
+        if not minutes.speeches:
+            document.add_paragraph(_("No exchange speeches."))
+        for speech in minutes.speeches:
+            document.add_heading(
+                f"{speech.unit}: {speech.title}" if speech.title else speech.unit, level=2
+            )
+            for paragraph in (speech.body or _("No text was submitted.")).split("\n\n"):
+                document.add_paragraph(paragraph.strip())
+
+    def comments():
+        if not minutes.comments:
+            document.add_paragraph(_("No comments were recorded."))
+        for comment in minutes.comments:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{comment.author} ({comment.subject}): ").bold = True
+            paragraph.add_run(comment.body)
+
+    def tasks():
+        if not minutes.tasks:
+            document.add_paragraph(_("No tasks were deployed."))
+            return
+        _table(
+            document,
+            (_("Task"), _("Responsible units"), _("Due date")),
+            [(t.text, t.units, formats.date_format(t.due, "DATE_FORMAT")) for t in minutes.tasks],
+        )
+
+    parts = [
+        (_("Attendance"), attendance),
+        (_("Results of the race"), results),
+        (_("Exchange speeches"), speeches),
+        (_("Leaders' comments"), comments),
+        (_("Deployment"), tasks),
+    ]
+    for n, (title, body) in enumerate(parts):
+        document.add_heading(heading_number(n, chinese) + title, level=1)
+        body()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

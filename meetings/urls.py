@@ -1,6 +1,6 @@
 """URLs of the meetings app under /meetings/: each view module lists its own patterns."""
 
-from meetings.views import meetings, notices, rectification
+from meetings.views import meetings, notices, rectification, speeches
 
 app_name = "meetings"
 
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *meetings.urlpatterns,
     *notices.urlpatterns,
     *rectification.urlpatterns,
+    *speeches.urlpatterns,
 ]

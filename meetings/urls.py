@@ -1,6 +1,6 @@
 """URLs of the meetings app under /meetings/: each view module lists its own patterns."""
 
-from meetings.views import meetings, notices, rectification, speeches
+from meetings.views import meetings, notices, rectification, speeches, tasks
 
 app_name = "meetings"
 
@@ -9,4 +9,5 @@ urlpatterns: list = [
     *notices.urlpatterns,
     *rectification.urlpatterns,
     *speeches.urlpatterns,
+    *tasks.urlpatterns,
 ]

@@ -2,9 +2,11 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.access import reader_required
 from meetings.selectors.rectification import rectifications_of_district
+from meetings.selectors.tasks import overdue_tasks_for_district
 from pages.requests import optional_period_or_404
 from rankings.errors import PageNotFound
 from rankings.gap_charts import explanation_gap_charts
@@ -33,5 +35,6 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
         "indicator_rows": district_indicator_rows(page),
         "gap_charts": explanation_gap_charts(page),
         "rectifications": rectifications_of_district(district=page.district),
+        "overdue_tasks": overdue_tasks_for_district(page.district, timezone.localdate()),
     }
     return render(request, "rankings/district.html", context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,13 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import STAFF_ROLES, Role, ensure_roles
 from demo.banner import demo_flag_forget
-from demo.returns import load_demo_in_progress, load_demo_returns
+from demo.departments import (
+    DEPARTMENT_INDICATORS,
+    DEPARTMENTS,
+    DEPARTMENTS_GROUP,
+    department_figures,
+)
+from demo.returns import DEMO_RETURN_SEED, load_demo_in_progress, load_demo_returns
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
 from meetings.demo import load_demo_rectifications
@@ -39,6 +46,7 @@ DEMO_QUARTERS = 8
 GROUPS = [
     ("counties", "县（市）区", "Districts, counties and county-level cities", 1),
     ("zones", "开发区", "Development zones", 2),
+    DEPARTMENTS_GROUP,
 ]
 
 # (code, name, English name, kind, group, population in 10k is not used: None keeps it honest)
@@ -84,6 +92,8 @@ DISTRICTS = [
     ),
     # Changchun New Area has no national administrative code of its own; a local code is used.
     ("CCNA", "长春新区", "Changchun New Area", DistrictKind.NEW_AREA, "zones"),
+    # Municipal departments (市直部门): made-up codes, see demo.departments.
+    *DEPARTMENTS,
 ]
 
 
@@ -344,7 +354,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         )
         districts.append(district)
     indicators = {}
-    for order, spec in enumerate(INDICATORS, start=1):
+    for order, spec in enumerate([*INDICATORS, *DEPARTMENT_INDICATORS], start=1):
         indicators[spec.code], _ = Indicator.objects.update_or_create(
             code=spec.code,
             defaults={
@@ -367,8 +377,18 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         (value.district_id, value.indicator_id, value.period): value
         for value in Value.objects.filter(note=DEMO_NOTE)
     }
+    # Departments report their own indicators from their own seed, so that adding them left
+    # the figures of the districts and zones as they were.
+    departments = [d for d in districts if d.kind == DistrictKind.DEPARTMENT]
+    economy = [d for d in districts if d.kind != DistrictKind.DEPARTMENT]
+    figures = chain(
+        _generate_values(economy, indicators),
+        department_figures(
+            departments=departments, indicators=indicators, quarters=demo_quarters()
+        ),
+    )
     to_create, to_update = [], []
-    for district, indicator, period, number, target in _generate_values(districts, indicators):
+    for district, indicator, period, number, target in figures:
         figure = _quantize(number, indicator.decimals)
         current = existing.get((district.pk, indicator.pk, period.code))
         if current is None:
@@ -408,8 +428,15 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         "publications": _load_demo_races(),
     }
     reviewer = get_user_model().objects.get(username="reviewer")
-    counts["returns"] = load_demo_returns(
-        districts=districts, quarters=demo_quarters(), reviewer=reviewer, note=DEMO_NOTE
+    # The departments' returns are drawn apart too, leaving the others' dates as they were.
+    counts["returns"] = sum(
+        load_demo_returns(
+            districts=units, quarters=demo_quarters(), reviewer=reviewer, note=DEMO_NOTE, seed=seed
+        )
+        for units, seed in [
+            (economy, DEMO_RETURN_SEED),
+            (departments, f"{DEMO_RETURN_SEED}-departments"),
+        ]
     )
     load_demo_in_progress(
         districts=districts,

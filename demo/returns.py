@@ -40,10 +40,15 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def load_demo_returns(
-    *, districts: list[District], quarters: list[Period], reviewer, note: str
+    *,
+    districts: list[District],
+    quarters: list[Period],
+    reviewer,
+    note: str,
+    seed: str = DEMO_RETURN_SEED,
 ) -> int:
     """Approved returns with deadlines for the published quarters; idempotent."""
-    rng = random.Random(DEMO_RETURN_SEED)
+    rng = random.Random(seed)
     count = 0
     for period in quarters:
         due = deadline_of(period)
@@ -106,13 +111,19 @@ def load_demo_in_progress(
         }[state]
         for indicator in indicators.values():
             base = earlier.get((district.pk, indicator.pk))
-            if base is None or (district.pk, indicator.pk) in taken:
+            if base is None:
                 continue
             # A year-to-date figure grows by the quarter's share; a rate moves a little.
             factor = (
                 Decimal("1.33") if indicator.cumulative else Decimal(str(rng.uniform(0.9, 1.1)))
             )
+            # Drawn before skipping a figure already there, so that the draws of the others
+            # do not depend on which figures an earlier run (or a person) entered.
+            if (district.pk, indicator.pk) in taken:
+                continue
             figure = (base.value * factor).quantize(Decimal(1).scaleb(-indicator.decimals))
+            if indicator.max_value is not None:
+                figure = min(figure, indicator.max_value)  # a rate of 100 % stays at most 100 %
             to_create.append(
                 Value(
                     district=district,

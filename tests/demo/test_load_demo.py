@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from accounts.roles import Role
 from demo.city import (
@@ -14,8 +15,18 @@ from demo.city import (
     INDICATORS,
     demo_quarters,
 )
-from districts.models import DataReturn, District, Group, Indicator, PeriodDeadline, Value
-from rankings.models import Race
+from demo.departments import DEPARTMENT_INDICATORS, DEPARTMENTS
+from districts.models import (
+    DataReturn,
+    District,
+    DistrictKind,
+    Group,
+    Indicator,
+    PeriodDeadline,
+    Value,
+)
+from meetings.models import RectificationItem
+from rankings.models import Publication, Race
 from tests.factories import DistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +56,82 @@ def _snapshot():
 
 def test_the_demo_loads_every_unit_indicator_and_quarter():
     call_command("load_demo", verbosity=0)
-    assert District.objects.count() == len(DISTRICTS)
-    assert Indicator.objects.count() == len(INDICATORS)
+    assert District.objects.count() == len(DISTRICTS) == 16 + 7
+    assert Indicator.objects.count() == len(INDICATORS) + len(DEPARTMENT_INDICATORS) == 9 + 4
     published = Value.objects.filter(period__in=[p.code for p in demo_quarters()])
-    assert published.count() == len(DISTRICTS) * len(INDICATORS) * DEMO_QUARTERS
-    assert set(Group.objects.values_list("code", flat=True)) == {"counties", "zones"}
+    # The districts and zones report the economic indicators, the departments their own.
+    economy = len(DISTRICTS) - len(DEPARTMENTS)
+    assert (
+        published.count()
+        == (economy * len(INDICATORS) + len(DEPARTMENTS) * len(DEPARTMENT_INDICATORS))
+        * DEMO_QUARTERS
+    )
+    assert set(Group.objects.values_list("code", flat=True)) == {
+        "counties",
+        "zones",
+        "departments",
+    }
+
+
+def test_the_municipal_departments_race_on_their_key_tasks_in_every_demo_quarter():
+    call_command("load_demo", verbosity=0)
+    departments = Group.objects.get(code="departments")
+    assert (departments.name, departments.name_en) == ("市直部门", "Municipal departments")
+    bureau = District.objects.get(name="市工业和信息化局")
+    assert bureau.name_en == "Municipal Bureau of Industry and Information Technology"
+    assert (bureau.group, bureau.kind) == (departments, DistrictKind.DEPARTMENT)
+    assert departments.districts.count() == len(DEPARTMENTS) == 7
+    assert set(departments.districts.values_list("kind", flat=True)) == {DistrictKind.DEPARTMENT}
+
+    race = Race.objects.get(group=departments)
+    assert race.code == "departments-tasks"
+    published = Publication.objects.filter(race=race, superseded_at__isnull=True)
+    assert sorted(published.values_list("period", flat=True)) == [p.code for p in demo_quarters()]
+    for publication in published:
+        assert publication.standings.count() == 7
+        assert publication.standings.filter(district=bureau, rank__isnull=False).exists()
+
+
+def test_the_departments_are_ranked_against_the_year_elapsed():
+    call_command("load_demo", verbosity=0)
+    version = Race.objects.get(code="departments-tasks").versions.order_by("-number")[0]
+    inputs = {
+        leaf["indicator"]: leaf["input"] for node in version.spec["nodes"] for leaf in node["nodes"]
+    }
+    assert inputs == {
+        "key_tasks_done": "progress",
+        "key_project_investment": "progress",
+        "higher_level_funds": "progress",
+        "matters_on_time": "value",
+    }
+    # A department's tasks come with an annual target; none reports a district's figures.
+    tasks = Value.objects.filter(indicator__code="key_tasks_done")
+    assert not tasks.filter(target__isnull=True).exists()
+    assert not Value.objects.filter(
+        district__kind=DistrictKind.DEPARTMENT, indicator__code__in=[i.code for i in INDICATORS]
+    ).exists()
+
+
+def test_the_third_group_leaves_the_other_groups_counts_as_they_were():
+    call_command("load_demo", verbosity=0)
+    quarters = [p.code for p in demo_quarters()]
+    current = Publication.objects.filter(superseded_at__isnull=True, period__in=quarters)
+    assert Race.objects.count() == 3
+    assert current.count() == 3 * DEMO_QUARTERS
+    counts = {
+        group: (
+            District.objects.filter(group__code=group).count(),
+            current.filter(race__group__code=group).count(),
+            RectificationItem.objects.filter(race__group__code=group).count(),
+        )
+        for group in ("counties", "zones", "departments")
+    }
+    # Three yellow flags a quarter among the districts, one among the zones, two departments.
+    assert counts == {
+        "counties": (11, DEMO_QUARTERS, 3 * DEMO_QUARTERS),
+        "zones": (5, DEMO_QUARTERS, 1 * DEMO_QUARTERS),
+        "departments": (7, DEMO_QUARTERS, 2 * DEMO_QUARTERS),
+    }
 
 
 def test_the_demo_has_approved_returns_and_a_quarter_in_review():
@@ -82,6 +164,17 @@ def test_every_demo_value_says_it_is_illustrative():
     assert all(
         "not real" in source for source in Indicator.objects.values_list("source", flat=True)
     )
+
+
+def test_every_demo_value_is_within_its_indicator_s_bounds():
+    # Including the quarter in review, whose rates move from the last published quarter.
+    call_command("load_demo", verbosity=0)
+    assert not Value.objects.filter(
+        indicator__max_value__isnull=False, value__gt=F("indicator__max_value")
+    ).exists()
+    assert not Value.objects.filter(
+        indicator__min_value__isnull=False, value__lt=F("indicator__min_value")
+    ).exists()
 
 
 def test_year_to_date_indicators_have_annual_targets_and_rates_do_not():

@@ -47,8 +47,12 @@ def export_header(board: Leaderboard) -> list[str]:
     ]
 
 
-def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[list]:
-    """One row per standing; numbers stay numbers so spreadsheets can sort and sum them."""
+def export_rows(
+    board: Leaderboard, standings: Iterable[Standing], *, ranked: int
+) -> Iterable[list]:
+    """One row per standing; numbers stay numbers so spreadsheets can sort and sum them.
+    ``ranked`` is how many districts the whole race ranks (the main reason of the bottom
+    half is a weakness)."""
     renderer = leaderboard_reasons(board)
     kinds = dict(DistrictKind.choices)
     movements = {
@@ -59,7 +63,7 @@ def export_rows(board: Leaderboard, standings: Iterable[Standing]) -> Iterable[l
         "unranked": _("unranked"),
     }
     for standing in standings:
-        reason = reason_headline(standing)
+        reason = reason_headline(standing, ranked=ranked)
         yield [
             standing.rank,
             _("yes") if standing.tied else _("no"),
@@ -84,13 +88,13 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def csv_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResponse:
+def csv_response(board: Leaderboard, standings: Iterable[Standing], *, ranked: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     # The byte-order mark tells Excel the file is UTF-8, so Chinese names open correctly.
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(csv_row(export_header(board)))
-    for row in export_rows(board, standings):
+    for row in export_rows(board, standings, ranked=ranked):
         writer.writerow(csv_row(row))
     return _attachment(response, export_filename(board, "csv"))
 
@@ -104,7 +108,9 @@ def export_title(board: Leaderboard) -> str:
     return _("%(race)s — %(period)s, revision %(revision)s") % values
 
 
-def xlsx_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResponse:
+def xlsx_response(
+    board: Leaderboard, standings: Iterable[Standing], *, ranked: int
+) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = board.period.code
@@ -114,7 +120,7 @@ def xlsx_response(board: Leaderboard, standings: Iterable[Standing]) -> HttpResp
     xlsx_append(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in export_rows(board, standings):
+    for row in export_rows(board, standings, ranked=ranked):
         xlsx_append(sheet, row)
     sheet.freeze_panes = "A3"
     for column, width in zip("ABCDEFGHI", (6, 6, 12, 24, 14, 9, 12, 10, 10), strict=True):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pages.formatting import rank_text
+from pages.formatting import format_signed, rank_text
 from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
 from rankings.reasons_text import ReasonRenderer
 from rankings.selectors.district_pages import (
@@ -77,6 +77,22 @@ class ReasonSection:
 def leaderboard_reasons(board: Leaderboard) -> ReasonRenderer:
     """The sentence writer for a leaderboard's reasons, naming its indicators."""
     return ReasonRenderer({i.code: i for i in board.indicators}, board.period.code)
+
+
+def reason_in_brief(renderer: ReasonRenderer, reason: dict) -> str:
+    """A strength or weakness as a leaderboard cell shows it at a glance, "Investment lifts
+    the score (+3.96)": the indicator and its points against the group's average. Any
+    other reason reads as its whole sentence."""
+    params = reason.get("params") or {}
+    values = {
+        "indicator": renderer.name(params.get("indicator", "")),
+        "gap": format_signed(params.get("gap")),
+    }
+    if reason.get("kind") == "strength":
+        return _("%(indicator)s lifts the score (%(gap)s)") % values
+    if reason.get("kind") == "weakness":
+        return _("%(indicator)s holds the score back (%(gap)s)") % values
+    return renderer.render(reason)
 
 
 def district_reason_sections(page: DistrictPage) -> list[ReasonSection]:

@@ -23,16 +23,36 @@ from districts.models import Indicator
 from pages.formatting import format_number, with_unit
 from pages.templatetags.saima import flag_badges, movement, rank_label
 from rankings.models import Standing
+from rankings.presenters import reason_in_brief
 from rankings.reasons_text import ReasonRenderer
 from rankings.selectors.leaderboard_pages import INDICATOR_COLUMN_PREFIX, SortOrder
+from rankings.selectors.leaderboards import LeaderboardGroup
+
+# The heat map: an indicator's cell is shaded by the fifth of the race its rank on the
+# indicator falls in, "heat-1" the best fifth to "heat-5" the worst (static/css/saima.css
+# gives each band a shade and a marker, so colour is never the only cue).
+HEAT_BANDS = 5
 
 
-def reason_headline(standing: Standing) -> dict | None:
-    """The reason a one-line summary shows: the first strength, or else the first reason."""
+def in_bottom_half(rank: int | None, *, ranked: int) -> bool:
+    """Whether a rank lies in the lower half of ``ranked`` places; the middle place of an
+    odd count belongs to the upper half."""
+    return rank is not None and 2 * rank > ranked + 1
+
+
+def reason_headline(standing: Standing, *, ranked: int) -> dict | None:
+    """The reason a one-line summary shows: the strongest strength in the top half of the
+    ``ranked`` places, the heaviest weakness in the bottom half (the last-placed district
+    reads what holds it back, not what lifts it); else the strongest of the other kind,
+    else the first reason. The engine lists strengths and weaknesses largest gap first."""
     reasons = standing.reasons or []
-    return next((r for r in reasons if r.get("kind") == "strength"), None) or (
-        reasons[0] if reasons else None
-    )
+    kinds = ("strength", "weakness")
+    if in_bottom_half(standing.rank, ranked=ranked):
+        kinds = kinds[::-1]
+    for kind in kinds:
+        if found := next((r for r in reasons if r.get("kind") == kind), None):
+            return found
+    return reasons[0] if reasons else None
 
 
 def indicator_value_text(standing: Standing, indicator: Indicator) -> str:
@@ -121,6 +141,27 @@ def leaderboard_columns(
 # --- rows -----------------------------------------------------------------------------
 
 
+def heat_band(rank: int | None, *, out_of: int) -> int | None:
+    """The fifth (1 best … 5 worst) of ``out_of`` places where a rank on an indicator falls,
+    by its distance from first place (0) to last (1), counted from the nearer end so that
+    the bands are symmetric (in whole numbers: no float lands on a boundary by rounding);
+    None without a rank or in a race of one."""
+    if rank is None or out_of < 2:
+        return None
+    last = out_of - 1
+    place = min(max(rank - 1, 0), last)
+    if 2 * place <= last:
+        return 1 + HEAT_BANDS * place // last
+    return HEAT_BANDS - HEAT_BANDS * (last - place) // last
+
+
+def tie_text(interval) -> str:
+    """A rank interval as a range of places, "5–7" (one place when both ends agree)."""
+    if interval.rank_low == interval.rank_high:
+        return str(interval.rank_low)
+    return f"{interval.rank_low}–{interval.rank_high}"
+
+
 def _markers() -> dict[str, SafeString]:
     # Built once a page in the reader's language: the same three notes recur in many cells.
     note = ' <span class="muted">{}</span>'
@@ -131,13 +172,22 @@ def _markers() -> dict[str, SafeString]:
     }
 
 
+# Each cell's opening tag, made once: a page has 4,000 of them.
+_CELL_OPENINGS = {
+    None: '<td class="number">',
+    **{band: f'<td class="number heat heat-{band}">' for band in range(1, HEAT_BANDS + 1)},
+}
+
+
 def _indicator_cells(
     standing: Standing,
     indicators: Sequence[Indicator],
     *,
     show_values: bool,
     markers: dict[str, SafeString],
+    out_of: int,
 ) -> list[SafeString]:
+    """Each indicator's whole cell, shaded by the district's rank on it (heat_band)."""
     cells = []
     details = standing.indicators or {}
     contributions = standing.contributions or {}
@@ -153,7 +203,8 @@ def _indicator_cells(
         # a page has 4,000 of these cells.
         cell = html.escape(text)
         note = next((n for n in ("imputed", "missing", "capped") if detail.get(n)), None)
-        cells.append(SafeString(cell + markers[note] if note else cell))
+        opening = _CELL_OPENINGS[heat_band(detail.get("rank"), out_of=out_of)]
+        cells.append(SafeString(f"{opening}{cell}{markers[note] if note else ''}</td>"))
     return cells
 
 
@@ -162,19 +213,24 @@ def leaderboard_rows(
     *,
     indicators: Sequence[Indicator],
     reasons: ReasonRenderer,
+    group: LeaderboardGroup,
     race_code: str,
     period_code: str,
     show_values: bool,
 ) -> list[dict]:
     """One dict a row, each value ready to print: ``rank``, ``movement``, ``district_url``,
-    ``district_name``, ``kind``, ``score``, ``flags``, ``reason`` and ``cells`` (one per
-    indicator, in column order); ``standing`` is the row's Standing."""
+    ``district_name``, ``tie`` (the rank interval of a district statistically tied with a
+    neighbour, "5–7", or ""), ``kind``, ``score``, ``flags``, ``reason`` (the main reason in
+    brief), ``strengths`` and ``weaknesses`` (whole sentences) and ``cells`` (each
+    indicator's whole ``<td>``, in column order); ``standing`` is the row's Standing."""
     district_query = urlencode({"race": race_code, "period": period_code})
     markers = _markers()
     rows = []
     for standing in standings:
         district = standing.district
-        reason = reason_headline(standing)
+        reason = reason_headline(standing, ranked=group.ranked)
+        found = standing.reasons or []
+        interval = group.ties.get(standing.district_id)
         rows.append(
             {
                 "standing": standing,
@@ -182,12 +238,19 @@ def leaderboard_rows(
                 "movement": movement(standing.movement, standing.rank_change),
                 "district_url": f"{reverse('district', args=[district.code])}?{district_query}",
                 "district_name": district.display_name,
+                "tie": tie_text(interval) if interval else "",
                 "kind": district.get_kind_display(),
                 "score": format_number(standing.score),
                 "flags": flag_badges(standing.flags),
-                "reason": reasons.render(reason) if reason else "",
+                "reason": reason_in_brief(reasons, reason) if reason else "",
+                "strengths": [reasons.render(r) for r in found if r.get("kind") == "strength"],
+                "weaknesses": [reasons.render(r) for r in found if r.get("kind") == "weakness"],
                 "cells": _indicator_cells(
-                    standing, indicators, show_values=show_values, markers=markers
+                    standing,
+                    indicators,
+                    show_values=show_values,
+                    markers=markers,
+                    out_of=group.standings,
                 ),
             }
         )

@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from comments.models import Comment
 from districts.models import District, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodError
-from rankings.models import MethodologyVersion, Publication, Race, Standing
+from rankings.models import MethodologyVersion, Publication, Race, Standing, StandingExplanation
 from rankings.selectors.race_previews import publication_inputs_changed
 
 LEADERBOARD_PAGE_SIZE = 100
@@ -141,8 +141,8 @@ def standings_page(
 class PublishedLeaderboardState:
     """A publication as its leaderboard shows it, and what else the page shows that may
     change after publishing: the race's other periods and revisions, the names of the race,
-    its districts and indicators, and the comments on the race and period (whose page it
-    links to).
+    its districts and indicators, the comments on the race and period (whose page it
+    links to), and the explanations stored with the publication.
 
     ``version`` changes whenever any of these does, so it can name the page in an ETag and
     in a cache key; ``last_changed`` is the time of the latest such change.
@@ -194,6 +194,7 @@ def _state_sql(*, current: bool) -> str:
     quote = connection.ops.quote_name
     publications = quote(Publication._meta.db_table)
     comments = quote(Comment._meta.db_table)
+    explanations = quote(StandingExplanation._meta.db_table)
 
     def joined(*expressions: str) -> str:
         # One text of several values, each subquery being one more for the database to plan.
@@ -210,6 +211,10 @@ def _state_sql(*, current: bool) -> str:
         # Comments on the race and period (the page links to them): written, edited, removed.
         f"SELECT {joined('COUNT(*)', 'MAX(c.id)', comment_changed)}"
         f" FROM {comments} c WHERE c.race_id = p.race_id AND c.period = p.period",
+        # The explanations stored with the publication (the statistical ties): storing them
+        # after publishing (manage.py store_explanations) replaces the rows.
+        f"SELECT {joined('COUNT(*)', 'MAX(e.id)')}"
+        f" FROM {explanations} e WHERE e.publication_id = p.id",
     ]
     # Names of the race, the districts and the indicators (and kinds, directions): each save
     # is recorded by django-simple-history, whose newest record tells whether one changed.

@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from districts.models import Group, Indicator, Value
 from districts.periods import Period, PeriodError
 from rankings.methodology_text import spec_leaves
-from rankings.models import MethodologyVersion, Publication, Race, Standing
+from rankings.models import MethodologyVersion, Publication, Race, Standing, StandingExplanation
+from rankings.selectors.explanations import StoredInterval
 from rankings.selectors.race_previews import race_compute, standing_rows
 
 # How many districts the home page shows at each end of a leaderboard and among the movers.
@@ -229,6 +230,81 @@ def leaderboard_preview(*, race: Race, period: Period) -> Leaderboard:
         periods=race_periods_published(race=race),
         is_preview=True,
     )
+
+
+@dataclass(frozen=True)
+class LeaderboardGroup:
+    """What one page of a leaderboard needs to know about the whole race beyond its own
+    rows: how many districts stand in it (the heat map's fifths of an indicator's ranks),
+    how many are ranked (the top and bottom halves), and which districts are statistically
+    tied with a neighbour (by district id, with their stored rank interval)."""
+
+    standings: int
+    ranked: int
+    ties: dict[int, StoredInterval] = field(default_factory=dict)
+
+
+def leaderboard_group(*, board: Leaderboard) -> LeaderboardGroup:
+    """The race-wide facts of a leaderboard: two queries for a publication, whatever its
+    size; none for a preview, which has no stored rank intervals (a page never runs the
+    robustness analysis itself)."""
+    if board.publication is None:
+        standings = list(board.standings)
+        return LeaderboardGroup(
+            standings=len(standings), ranked=sum(s.rank is not None for s in standings)
+        )
+    counts = Standing.objects.filter(publication=board.publication).aggregate(
+        standings=Count("pk"), ranked=Count("rank")
+    )
+    return LeaderboardGroup(
+        standings=counts["standings"],
+        ranked=counts["ranked"],
+        ties=publication_statistical_ties(board.publication),
+    )
+
+
+def _overlap(one: dict, other: dict) -> bool:
+    return one["rank_low"] <= other["rank_high"] and other["rank_low"] <= one["rank_high"]
+
+
+def publication_statistical_ties(publication: Publication) -> dict[int, StoredInterval]:
+    """The districts whose stored rank interval overlaps that of a district ranked next to
+    them (at the nearest better or worse rank), by district id, with their interval; empty
+    for a publication stored without intervals (one query).
+
+    Two such districts are not clearly different: the robustness analysis puts either one
+    above the other in some of its draws (docs/explanations.md)."""
+    rank = Standing.objects.filter(
+        publication_id=publication.pk, district_id=OuterRef("district_id")
+    ).values("rank")[:1]
+    rows = (
+        StandingExplanation.objects.filter(publication=publication, rank_interval__isnull=False)
+        .annotate(rank=Subquery(rank))
+        .values_list("district_id", "rank", "rank_interval")
+    )
+    by_rank: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+    for district_id, place, interval in rows:
+        if place is not None:
+            by_rank[place].append((district_id, interval))
+    places = sorted(by_rank)
+    ties = {}
+    for n, place in enumerate(places):
+        neighbours = [
+            interval
+            for near in places[max(n - 1, 0) : n + 2]
+            if near != place
+            for _, interval in by_rank[near]
+        ]
+        for district_id, interval in by_rank[place]:
+            if any(_overlap(interval, other) for other in neighbours):
+                ties[district_id] = StoredInterval(
+                    rank_low=interval["rank_low"],
+                    rank_high=interval["rank_high"],
+                    rank_median=interval["rank_median"],
+                    draws=interval["draws"],
+                    seed=interval["seed"],
+                )
+    return ties
 
 
 def period_latest_with_values(*, race: Race) -> Period | None:

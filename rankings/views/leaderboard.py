@@ -43,6 +43,7 @@ from rankings.selectors.leaderboard_pages import (
 from rankings.selectors.leaderboards import (
     Leaderboard,
     leaderboard_get,
+    leaderboard_group,
     leaderboard_preview,
     period_latest_with_values,
     publication_latest,
@@ -142,8 +143,10 @@ def _board_html(request: HttpRequest, board: Leaderboard, *, can_preview: bool) 
         page = standings_page(standings, page_number=request.GET.get("page"))
     except InvalidPage as error:
         raise Http404(str(error)) from error
+    group = leaderboard_group(board=board)
     context = {
         "board": board,
+        "group": group,
         "race": board.race,
         "period": board.period,
         "filters": filters,
@@ -156,6 +159,7 @@ def _board_html(request: HttpRequest, board: Leaderboard, *, can_preview: bool) 
             page.object_list,
             indicators=board.indicators,
             reasons=leaderboard_reasons(board),
+            group=group,
             race_code=board.race.code,
             period_code=board.period.code,
             show_values=show_values,
@@ -257,10 +261,11 @@ def leaderboard_export(
         raise Http404("no publication for this period")
     # Exports list every standing in rank order: the cached, immutable rows serve them.
     cached = publication_standings_cached(publication=board.publication)
+    ranked = sum(standing.rank is not None for standing in cached)
     standings = StandingFilter(request.GET or None, kinds=board.kinds).apply(cached)
     if file_format == "csv":
-        return csv_response(board, standings)
-    return xlsx_response(board, standings)
+        return csv_response(board, standings, ranked=ranked)
+    return xlsx_response(board, standings, ranked=ranked)
 
 
 @require_POST

@@ -59,6 +59,16 @@ def test_a_user_without_a_role_is_refused(client, published):
     assert client.get(board_url(published)).status_code == 403
 
 
+def summary(reason_cell: str) -> str:
+    """The main reason a reason cell shows before it is opened."""
+    found = re.search(r"<summary>(.*?)</summary>", reason_cell, re.S)
+    return found.group(1) if found else reason_cell
+
+
+def district_name(district_cell: str) -> str:
+    return re.sub(r"<[^>]+>", "", re.search(r"<a [^>]*>.*?</a>", district_cell).group(0))
+
+
 def test_the_leaderboard_lists_every_district_with_rank_movement_and_reason(client_for, published):
     # Worked out by hand from the builder's formula. In 2025Q2 the four districts entered
     # 7.5, 7, 6.5, 6 on indicator 0; 8 each on indicator 1; 8.5, 0.5, 1, 1.5 on indicator 2
@@ -73,39 +83,32 @@ def test_the_leaderboard_lists_every_district_with_rank_movement_and_reason(clie
 
     html = client_for(Role.VIEWER).get(board_url(published)).content.decode()
 
-    shown = [(row[0], row[1], re.sub(r"<[^>]+>", "", row[2]), row[6]) for row in cells(html)]
-    # The main reason is the largest strength: the district's points on that indicator
-    # against the group's mean points. 3.125 is exact in binary and shows rounded to even.
+    shown = [(row[0], row[1], district_name(row[2]), summary(row[6])) for row in cells(html)]
+    # The main reason of the top half is its largest strength, of the bottom half its
+    # largest weakness: the district's points on that indicator against the group's mean
+    # points. 3.125 is exact in binary and shows rounded to even.
     assert shown == [
-        (
-            "1",
-            up.format(2),
-            second,
-            f"{lower_is_better} lifts the score: 0.5% in 2025Q2, rank 1 in the group; "
-            "contributes 33.33 against a group average of 29.38 (+3.96).",
-        ),
-        (
-            "2",
-            same,
-            third,
-            f"{lower_is_better} lifts the score: 1% in 2025Q2, rank 2 in the group; "
-            "contributes 32.50 against a group average of 29.38 (+3.12).",
-        ),
-        (
-            "3",
-            up.format(1),
-            first,
-            f"{higher_is_better} lifts the score: 7.5% in 2025Q2, rank 1 in the group; "
-            "contributes 33.33 against a group average of 26.67 (+6.67).",
-        ),
-        (
-            "4",
-            down.format(3),
-            fourth,
-            f"{lower_is_better} lifts the score: 1.5% in 2025Q2, rank 3 in the group; "
-            "contributes 31.67 against a group average of 29.38 (+2.29).",
-        ),
+        ("1", up.format(2), second, f"{lower_is_better} lifts the score (+3.96)"),
+        ("2", same, third, f"{lower_is_better} lifts the score (+3.12)"),
+        ("3", up.format(1), first, f"{lower_is_better} holds the score back (-9.38)"),
+        ("4", down.format(3), fourth, f"{higher_is_better} holds the score back (-6.67)"),
     ]
+
+
+def test_the_main_reason_opens_on_every_strength_and_weakness_with_its_figures(
+    client_for, published
+):
+    first, *_ = published.indicators
+    html = client_for(Role.VIEWER).get(board_url(published)).content.decode()
+    # The last-placed district: its one strength and its one weakness, cited in full.
+    last = cells(html)[-1][6]
+    strengths = last[last.index("Strengths") : last.index("Weaknesses")]
+    weaknesses = last[last.index("Weaknesses") :]
+    assert "lifts the score: 1.5% in 2025Q2, rank 3 in the group; contributes 31.67" in strengths
+    assert (
+        f"{first.name_en} holds the score back: 6% in 2025Q2, rank 4 in the group; "
+        "contributes 20.00 against a group average of 26.67 (-6.67)."
+    ) in weaknesses
 
 
 def test_shared_places_are_shown_with_an_equals_sign(client_for, published):

@@ -29,7 +29,7 @@ from demo.departments import (
 from demo.returns import DEMO_RETURN_SEED, load_demo_in_progress, load_demo_returns
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
-from meetings.demo import load_demo_rectifications
+from meetings.demo import load_demo_meetings, load_demo_rectifications
 from rankings.methodology_files import methodology_from_file
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
@@ -446,6 +446,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         note=DEMO_NOTE,
     )
     counts["rectification items"] = load_demo_rectifications()
+    counts["meetings"] = load_demo_meetings()
     return DemoLoadResult(counts, users_created, users_kept)
 
 

@@ -26,7 +26,9 @@ from meetings.selectors.meetings import (
     meetings_visible,
 )
 from meetings.selectors.notices import notice_for_races
+from meetings.selectors.speeches import meeting_speeches
 from meetings.services import meetings as meeting_services
+from meetings.views.tasks import task_sections
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -137,7 +139,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sections(meeting: Meeting, user) -> dict:
     """The parts of the agenda that have their own modules: speeches and deployment tasks."""
-    return {}
+    return {
+        "speeches_template": "meetings/_speeches_section.html",
+        "speeches": meeting_speeches(meeting, user),
+        "may_choose_speakers": may_plan_meeting(user)
+        and meeting.status != MeetingStatus.MINUTES_PUBLISHED,
+        **task_sections(meeting, user),
+    }
 
 
 @reader_required

@@ -47,11 +47,13 @@ def load_demo_rectifications() -> int:
     if not periods:
         return 0
     latest = periods[-1].code
-    fresh = RectificationItem.objects.filter(
-        status=RectificationStatus.AWAITING_PLAN, causes=""
-    ).order_by("period", "race__code", "district__code")
-    latest_done = 0
-    for n, item in enumerate(fresh):
+    # Each item's fate follows from its place among all items, not among those still awaiting
+    # a plan, so that loading the demo again leaves the open ones open.
+    items = RectificationItem.objects.order_by("period", "race__code", "district__code")
+    latest_done = sum(1 for item in items if item.period == latest and item.causes)
+    for n, item in enumerate(items):
+        if item.status != RectificationStatus.AWAITING_PLAN or item.causes:
+            continue
         period = Period.parse(item.period)
         # A month after the quarter the flag was published in.
         deadline = date(period.year, period.end_month, 28) + timedelta(days=120)

@@ -25,7 +25,7 @@ from districts.models import (
     PeriodDeadline,
     Value,
 )
-from meetings.models import RectificationItem
+from meetings.models import Meeting, RectificationItem
 from rankings.models import Publication, Race
 from tests.factories import DistrictFactory
 
@@ -50,6 +50,12 @@ def _snapshot():
         ),
         "users": list(
             get_user_model().objects.order_by("username").values_list("username", "is_staff")
+        ),
+        "rectification": list(
+            RectificationItem.objects.order_by("pk").values_list("district__code", "status")
+        ),
+        "meetings": list(
+            Meeting.objects.order_by("pk").values_list("title", "status", "tasks__progress__done")
         ),
     }
 

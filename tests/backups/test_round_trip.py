@@ -1,6 +1,7 @@
 """export_all then import_all into an empty database gives back the same deployment."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -15,12 +16,15 @@ from comments.models import Comment, CommentEvent
 from comments.services import comment_post
 from districts.models import District, Value
 from districts.periods import Period
+from meetings.models import MeetingStatus, Speech, SpeechAttachment
 from rankings.models import Publication, Race
 from rankings.selectors.publications import publication_fingerprints
 from rankings.selectors.race_previews import race_compute
 from tests.backups.archives import database_contents, database_empty
 
 pytestmark = pytest.mark.django_db
+
+SPEECH_PDF = b"%PDF-1.4\n\x00\xff binary bytes survive\n%%EOF\n"
 
 
 def _demo_with_comments_and_admin_log() -> None:
@@ -33,6 +37,17 @@ def _demo_with_comments_and_admin_log() -> None:
         period=Period.parse(publication.period),
         body="Why did **this** district fall?",
         district=publication.standings.first().district,
+    )
+    # A speech's attachment is kept in the database: the archive must carry its bytes.
+    speech = Speech.objects.filter(meeting__status=MeetingStatus.HELD).first()
+    SpeechAttachment.objects.create(
+        speech=speech,
+        name="讲话.pdf",
+        content_type="application/pdf",
+        size=len(SPEECH_PDF),
+        sha256=hashlib.sha256(SPEECH_PDF).hexdigest(),
+        content=SPEECH_PDF,
+        uploaded_by=official,
     )
     LogEntry.objects.create(
         user=User.objects.get(username="admin"),
@@ -77,7 +92,10 @@ def test_an_archive_restores_every_row_history_and_publication(tmp_path, client)
     board = Publication.objects.filter(superseded_at__isnull=True).select_related("race").last()
     shown = _leaderboard(client, (board.race.code, board.period))
     assert before["districts.HistoricalValue"] > before["districts.Value"] > 1000
-    assert before["comments.Comment"] == before["comments.CommentEvent"] == 1
+    # The demo's meetings hold comments of their own; one more was written above.
+    at_meetings = Comment.objects.filter(meeting__isnull=False).count()
+    assert before["comments.Comment"] == before["comments.CommentEvent"] == at_meetings + 1
+    assert before["meetings.SpeechAttachment"] == 1
     assert before["admin.LogEntry"] == 1
 
     archive = archive_export(path=tmp_path / "saima.zip").path
@@ -90,6 +108,7 @@ def test_an_archive_restores_every_row_history_and_publication(tmp_path, client)
     assert publication_fingerprints() == fingerprints
     assert _recomputed_fingerprints() == recomputed
     assert _leaderboard(client, (board.race.code, board.period)) == shown
+    assert bytes(SpeechAttachment.objects.get().content) == SPEECH_PDF
 
 
 def test_users_keep_their_password_roles_and_districts_after_a_restore(tmp_path):

@@ -68,8 +68,9 @@ def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
         if not minutes.speeches:
             document.add_paragraph(_("No exchange speeches."))
         for speech in minutes.speeches:
+            colon = "：" if chinese else ": "
             document.add_heading(
-                f"{speech.unit}: {speech.title}" if speech.title else speech.unit, level=2
+                f"{speech.unit}{colon}{speech.title}" if speech.title else speech.unit, level=2
             )
             for paragraph in (speech.body or _("No text was submitted.")).split("\n\n"):
                 document.add_paragraph(paragraph.strip())

@@ -9,7 +9,7 @@ from docx import Document
 
 from comments.models import Comment
 from meetings.models import DeploymentTask, Meeting, MeetingStatus, SpeechAttachment
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,6 +136,13 @@ def test_a_meeting_from_planning_to_the_minutes_read_in_chinese(
         assert text in minutes
     assert "一、" in minutes
     screenshot(viewer, "minutes-zh")
+    # The minutes print on A4: the download link and the menu stay off paper.
+    viewer.emulate_media(media="print")
+    assert not viewer.get_by_role("link", name="下载 Word 文档（.docx）").is_visible()
+    pdf = viewer.pdf(format="A4")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+    (SCREENSHOTS / "minutes-zh.pdf").write_bytes(pdf)
+    viewer.emulate_media(media="screen")
     viewer.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     with viewer.expect_download() as download:
         viewer.get_by_role("link", name="结果通报（.docx）").click()

@@ -17,7 +17,7 @@ from districts.models import DataReturn, District, Group, Indicator, PeriodDeadl
 from districts.periods import Period
 from districts.services.entry import value_save
 from districts.services.review import return_approve
-from districts.validation import figure_problems
+from districts.validation import figure_problems, week_code_refused
 
 
 class PeriodListFilter(admin.SimpleListFilter):
@@ -98,6 +98,7 @@ class ValueAdminForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["period"].validators.insert(0, week_code_refused)
         self.user = user
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
@@ -311,3 +312,9 @@ class DataReturnAdmin(HistoryAdmin):
 class PeriodDeadlineAdmin(admin.ModelAdmin):
     list_display = ["period", "due"]
     search_fields = ["period"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "period":
+            field.validators.insert(0, week_code_refused)
+        return field

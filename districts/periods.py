@@ -92,7 +92,7 @@ class Period:
         if not isinstance(text, str):
             raise PeriodError(f"expected a period code such as 2025Q1, got {text!r}")
         code = text.strip().upper()
-        if _WEEK_LIKE.match(code):
+        if is_week_code(code):
             raise WeekNotAcceptedError(
                 f"{text!r} is a week; weeks are not accepted here: {_NOT_A_PERIOD}"
             )
@@ -275,6 +275,11 @@ class Period:
         if self.kind is PeriodKind.WEEK:
             return iso_weeks_in_year(year)
         return _PER_YEAR[self.kind]
+
+
+def is_week_code(text: object) -> bool:
+    """Whether ``text`` is meant as a week (2026-W14, 2026w14, 2026-W1), well formed or not."""
+    return isinstance(text, str) and _WEEK_LIKE.match(text.strip().upper()) is not None
 
 
 def _check_year(year: int) -> None:

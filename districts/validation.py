@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+
 from districts.decimals import format_decimal
 from districts.models import FREQUENCY_PERIOD_KINDS, Indicator
-from districts.periods import Period, PeriodError
+from districts.periods import Period, PeriodError, is_week_code
+
+WEEKS_NOT_ACCEPTED = gettext_lazy(
+    "Weeks (such as 2026-W14) are not accepted here: write a year (2025), a quarter (2025Q1) "
+    "or a month (2025-03)."
+)
+
+
+def week_code_refused(code: str) -> None:
+    """A form field's validator where a year, quarter or month belongs: a week code is named
+    as a week, not only as a character too many for the seven-character period column."""
+    if is_week_code(code):
+        raise ValidationError(WEEKS_NOT_ACCEPTED, code="week")
 
 
 def period_problem(indicator: Indicator, period_code: str) -> str | None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from comments.forms import MARKDOWN_HELP, ServiceErrorsMixin
 from comments.services import MAX_COMMENT_LENGTH
 from districts.periods import Period, PeriodError
+from districts.validation import week_code_refused
 from meetings.models import Meeting, MeetingForm
 from meetings.services.meetings import MAX_ATTENDANCE_LENGTH, MAX_TITLE_LENGTH
 from rankings.models import Race
@@ -18,7 +19,10 @@ WHOLE_MEETING = "meeting"
 class MeetingPlanForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH)
     period = forms.CharField(
-        label=_("Period"), max_length=7, help_text=_("For example 2026Q3, 2026-09 or 2026.")
+        label=_("Period"),
+        max_length=7,
+        help_text=_("For example 2026Q3, 2026-09 or 2026."),
+        validators=[week_code_refused],
     )
     races = forms.ModelMultipleChoiceField(
         label=_("Races"),

@@ -38,6 +38,7 @@ from districts.selectors.grid import (
 )
 from districts.services.entry import ValueConflict, value_save
 from districts.services.review import return_submit
+from districts.validation import week_code_refused
 
 TEMPLATE = "admin/districts/value/period_grid.html"
 
@@ -93,6 +94,7 @@ class GridChoiceForm(forms.Form):
     period = forms.CharField(
         label=gettext_lazy("period"),
         help_text=gettext_lazy("2025 (year), 2025Q1 (quarter) or 2025-03 (month)."),
+        validators=[week_code_refused],
     )
 
     def __init__(self, *args, districts, **kwargs):

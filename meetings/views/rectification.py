@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import reader_required
 from districts.models import District
-from districts.periods import Period, PeriodError
+from districts.periods import Period, PeriodError, WeekNotAcceptedError
 from meetings.models import RectificationItem, RectificationStatus
 from meetings.selectors.rectification import rectifications_filtered
 from meetings.services.rectification import (
@@ -38,6 +38,8 @@ def followup(request: HttpRequest) -> HttpResponse:
     if code := request.GET.get("period", "").strip():
         try:
             period = Period.parse(code).code
+        except WeekNotAcceptedError:
+            errors.append(_("Period: weeks (such as 2026-W14) are not accepted here."))
         except PeriodError:
             errors.append(_("Period: not a period (for example 2025Q1)."))
     if code := request.GET.get("status", "").strip():

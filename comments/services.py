@@ -6,8 +6,6 @@ to offer it, so a rule holds whatever page or command calls these functions.
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +23,7 @@ from comments.markdown_subset import render_markdown
 from comments.models import Comment, CommentEvent
 from districts.models import District, Indicator
 from districts.periods import Period
+from pages.text import visible_text
 from rankings.engine import parse_methodology
 from rankings.models import Publication, Race
 from rankings.selectors.publications import publication_current
@@ -32,13 +31,8 @@ from rankings.selectors.publications import publication_current
 MAX_COMMENT_LENGTH = 5000
 
 
-# Right-to-left overrides and invisible characters can make a comment read differently from
-# what it says (or hide text); none has a place in a remark on figures.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def _clean_body(body: str) -> str:
-    body = _INVISIBLE.sub("", body or "").strip()
+    body = visible_text(body)
     if not body:
         raise ValidationError({"body": _("Write something before posting.")})
     if len(body) > MAX_COMMENT_LENGTH:

@@ -8,7 +8,6 @@ are out the meeting's record is what was said and decided, and nothing on it cha
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,16 +18,15 @@ from django.utils.translation import gettext as _
 from accounts.access import may_plan_meeting
 from districts.periods import Period, PeriodError
 from meetings.models import Meeting, MeetingForm, MeetingStatus
+from pages.text import visible_text
 from rankings.models import Race
 
 MAX_TITLE_LENGTH = 200
 MAX_ATTENDANCE_LENGTH = 5000
-# Invisible and direction-changing characters have no place in an official record.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _clean(text: str) -> str:
-    return _INVISIBLE.sub("", text or "").strip()
+    return visible_text(text)
 
 
 def _checked_fields(

@@ -23,6 +23,7 @@ from accounts.access import may_plan_meeting, may_write_speech
 from comments.markdown_subset import render_markdown
 from districts.models import District
 from meetings.models import Meeting, MeetingStatus, Speech, SpeechAttachment
+from pages.text import visible_text
 
 MAX_SPEECH_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -36,17 +37,13 @@ MAX_DOCX_ENTRIES = 2_000
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# As comments strip them: right-to-left overrides and invisible characters can make a text
-# read differently from what it says.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
 
 def attachment_max_bytes() -> int:
     return getattr(settings, "SAIMA_SPEECH_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
 
 
 def _clean_text(text: str) -> str:
-    return _INVISIBLE.sub("", text or "").strip()
+    return visible_text(text)
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ offer it, and checks every field at once so a form shows all its errors together
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,15 +16,13 @@ from django.utils.translation import gettext as _
 from accounts.access import may_deploy_task, may_report_progress
 from districts.models import District
 from meetings.models import DeploymentTask, Meeting, TaskProgress
+from pages.text import visible_text
 
 MAX_TASK_TEXT = 2000
-# Invisible and direction-changing characters have no place in an official record: they can
-# make a task read differently from what it says.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _checked_text(text: str, *, empty: str, errors: dict[str, list[str]]) -> str:
-    text = _INVISIBLE.sub("", text or "").strip()
+    text = visible_text(text)
     if not text:
         errors.setdefault("text", []).append(empty)
     elif len(text) > MAX_TASK_TEXT:

@@ -15,7 +15,8 @@ between runs.
 Monte Carlo rank intervals of explanations (default 100 districts × 20 indicators, 1,000
 draws, weights ±20 % and two other normalisations; the target is under 2 s) beside a numpy
 floor in the same run: perturbed weights times a ready z-score matrix, then a sort per
-draw. The default run (no option) times both the race and the robustness.
+draw, then one whole explanation and the overtake of every district of that race (what
+publishing stores). The default run (no option) times both the race and the robustness.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from .explain import explain_district
+from .explain import explain_district, neighbours
 from .inputs import Figure, IndicatorInfo, PreviousStanding
+from .overtaking import changes_each
 from .parsing import parse_methodology
 from .race import run_race
 from .race_setup import RaceSetup
@@ -291,6 +293,18 @@ def robustness(argv: list[str]) -> None:
     print(
         f"  a whole explanation of a mid-table district (versus, overtake and hold on every "
         f"indicator, robustness): {explain_ms:.1f} ms (CPU {explain_cpu:.1f} ms), median of 3"
+    )
+    pairs = {}
+    for standing in result.standings:
+        above, _ = neighbours(result, standing.district)
+        if standing.score is not None and above is not None:
+            pairs[standing.district] = above
+    overtake_ms, overtake_cpu = _median_ms(
+        lambda: changes_each(setup, pairs=pairs, overtake=True), 3
+    )
+    print(
+        f"  overtake of every district against the one above, every indicator (what "
+        f"publishing stores): {overtake_ms:.1f} ms (CPU {overtake_cpu:.1f} ms), median of 3"
     )
 
 

@@ -7,26 +7,24 @@ normalised value on that indicator (a new maximum shrinks everyone's min-max sha
 outlier widens the z-score SD). Each candidate value is therefore tried by re-running the
 race with that figure changed and everything else fixed, never by a linear approximation.
 
-A try scores the changed leaf for the whole group, exactly as run_race does, but
-aggregates only the two rows compared: a district's score depends on its own row of
-normalised values alone, so these two scores are bit for bit those of a full run.
+The search (a scan, a bisection, refinements) is written as a generator that yields the
+figures it tries, so that every search of a race advances in step and FigureTries
+(figure_tries.py) scores one try of each search at once, with the scores of a full run.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .aggregation import Problems, evaluate
+from .figure_tries import FigureTries, Tries
 from .inputs import Figure
-from .leaves import score_leaf
 from .methodology import Leaf
 from .race_setup import RaceSetup, ValidRange
-from .ranking import round_half_away
 from .results import RaceResult
 
 # Points tried between the figure and the end of the search before bisecting, so that a
@@ -84,65 +82,6 @@ def overtakes(result: RaceResult, *, district: str, rival: str, highest_first: b
     )
 
 
-class _FigureProbe:
-    """The ranking scores of a district and its rival as one of the district's figures
-    changes, all else fixed."""
-
-    def __init__(self, setup: RaceSetup, district: str, rival: str) -> None:
-        self.setup = setup
-        self.methodology = setup.methodology
-        self.district = district
-        self.entrants = sorted(set(setup.entrants))
-        index = {code: i for i, code in enumerate(self.entrants)}
-        self.rows = np.array([index[district], index[rival]])
-        self.scores: dict[str, np.ndarray] = {}
-        self.kept: dict[str, np.ndarray] = {}
-        for leaf in self.methodology.leaves:
-            column = self._score(leaf, setup.figures)
-            self.scores[leaf.indicator] = column.scores[self.rows]
-            self.kept[leaf.indicator] = column.kept[self.rows]
-
-    def _score(self, leaf: Leaf, figures: Mapping[tuple[str, str], Figure]) -> Any:
-        return score_leaf(
-            leaf,
-            higher_is_better=self.setup.higher_is_better(leaf),
-            entrants=self.entrants,
-            figures=figures,
-        )
-
-    def leaf_figures(self, leaf: Leaf) -> dict[tuple[str, str], Figure]:
-        """The figures score_leaf reads for this leaf (those of the entrants)."""
-        figures = self.setup.figures
-        keys = ((district, leaf.indicator) for district in self.entrants)
-        return {key: figures[key] for key in keys if key in figures}
-
-    def try_value(
-        self, leaf: Leaf, figures: dict[tuple[str, str], Figure], value: float
-    ) -> tuple[float | None, float | None, bool]:
-        """(district's ranking score, rival's, whether the district's figure still counts
-        as its own input) with the district's figure on `leaf` set to `value`."""
-        key = (self.district, leaf.indicator)
-        changed = dict(figures)
-        changed[key] = replace(figures[key], value=value)
-        column = self._score(leaf, changed)
-        scores = dict(self.scores)
-        kept = dict(self.kept)
-        scores[leaf.indicator] = column.scores[self.rows]
-        kept[leaf.indicator] = column.kept[self.rows]
-        problems = Problems(failed=np.zeros(2, dtype=bool))
-        evaluated = evaluate(self.methodology.root, scores, kept, problems)
-        scored = (evaluated.has & ~problems.failed).tolist()
-        places = self.methodology.score.round
-        ranking: list[float | None] = []
-        for score, has in zip(evaluated.score.tolist(), scored, strict=True):
-            if not has:
-                ranking.append(None)
-            else:
-                ranking.append(round_half_away(score, places) if places is not None else score)
-        own_input = not bool(column.missing[self.rows[0]])
-        return ranking[0], ranking[1], own_input
-
-
 def _input_slope(leaf: Leaf, figure: Figure) -> float:
     """+1 when the leaf's input rises with the entered figure, -1 when it falls, 0 when the
     figure does not decide it (growth on a last year of 0, a completion without a target)."""
@@ -154,11 +93,8 @@ def _input_slope(leaf: Leaf, figure: Figure) -> float:
     return 1.0 if base > 0 else -1.0
 
 
-def _search_bounds(
-    setup: RaceSetup, leaf: Leaf, value: float, valid: ValidRange | None
-) -> tuple[float, float]:
-    """Where a figure is searched: its valid range, an open side of which reaches ten times
-    the group's range (of the entered figures) away from the figure."""
+def _group_spread(setup: RaceSetup, leaf: Leaf) -> float:
+    """The group's range of entered figures on the leaf (0 without any)."""
     entered = [
         figure.value
         for district in set(setup.entrants)
@@ -166,7 +102,21 @@ def _search_bounds(
         and figure.value is not None
         and math.isfinite(figure.value)
     ]
-    spread = max(entered) - min(entered) if entered else 0.0
+    return max(entered) - min(entered) if entered else 0.0
+
+
+def _search_bounds(
+    setup: RaceSetup,
+    leaf: Leaf,
+    value: float,
+    valid: ValidRange | None,
+    spread: float | None = None,
+) -> tuple[float, float]:
+    """Where a figure is searched: its valid range, an open side of which reaches ten times
+    the group's range (of the entered figures) away from the figure. `spread`: that range,
+    when already known."""
+    if spread is None:
+        spread = _group_spread(setup, leaf)
     if spread == 0:  # every district entered the same figure: take its size instead
         spread = max(abs(value), 1.0)
     reach = RANGE_MULTIPLE * spread
@@ -175,19 +125,22 @@ def _search_bounds(
     return min(low, value), max(high, value)
 
 
-def _first_crossing(
-    reached: Callable[[float], bool], start: float, end: float
-) -> tuple[float, float] | None:
-    """Going from `start` (where `reached` is false) towards `end`: (the last value tried
-    where it is still false, the first where it is true), adjacent floats unless the
-    bisection limit was hit; None when no value tried reaches it."""
+# A search yields the figures it tries and is sent whether each reached the goal, so that
+# every search of a race can advance in step (FigureTries scores one try of each at once).
+Search = Generator[float, bool, "float | None"]
+
+
+def _first_crossing(start: float, end: float) -> Generator[float, bool, tuple[float, float] | None]:
+    """Going from `start` (where the goal is not reached) towards `end`: (the last value
+    tried where it is still not reached, the first where it is), adjacent floats unless
+    the bisection limit was hit; None when no value tried reaches it."""
     if start == end:
         return None
     before = start
     found = None
     for k in range(1, SCAN_POINTS + 1):
         candidate = end if k == SCAN_POINTS else start + (end - start) * (k / SCAN_POINTS)
-        if reached(candidate):
+        if (yield candidate):
             found = candidate
             break
         before = candidate
@@ -198,81 +151,174 @@ def _first_crossing(
         middle = short + (far - short) / 2
         if middle in (short, far):
             break
-        if reached(middle):
+        if (yield middle):
             far = middle
         else:
             short = middle
     return short, far
 
 
-def _nearest(
-    reached: Callable[[float], bool], value: float, end: float, *, take_reaching: bool
-) -> float | None:
+def _nearest(value: float, end: float, *, take_reaching: bool) -> Search:
     """The crossing nearest to `value` on the way to `end`: the first value that reaches
     the goal (take_reaching) or the last that does not. Searched again, nearer, while 99 %
     of the change found already crosses, so that the change is the smallest one found
     whatever the shape of the outcome."""
-    crossing = _first_crossing(reached, value, end)
+    crossing = yield from _first_crossing(value, end)
     if crossing is None:
         return None
     for _ in range(MAX_REFINEMENTS):
         chosen = crossing[1] if take_reaching else crossing[0]
         almost = value + 0.99 * (chosen - value)
         # A change of a float step or two has no 99 % between it and nothing.
-        if almost in (value, chosen) or not reached(almost):
+        if almost in (value, chosen) or not (yield almost):
             break
-        nearer = _first_crossing(reached, value, almost)
+        nearer = yield from _first_crossing(value, almost)
         if nearer is None:  # cannot happen: `almost` itself reaches
             break
         crossing = nearer
     return crossing[1] if take_reaching else crossing[0]
 
 
-def _changes(
+@dataclass
+class _Pending:
+    """One search under way: which figure it changes, against whom, and its next try."""
+
+    slot: tuple[str, int]  # (district, position of the indicator in tree order)
+    district: int
+    rival: int
+    leaf: int
+    overtake: bool
+    search: Search
+    value: float
+
+
+def _searches(
     setup: RaceSetup,
     *,
-    district: str,
-    rival: str,
+    pairs: Mapping[str, str],
     valid_ranges: Mapping[str, ValidRange],
     overtake: bool,
-) -> list[RequiredChange]:
-    probe = _FigureProbe(setup, district, rival)
-    highest_first = setup.methodology.score.order == "highest_first"
-    changes = []
-    for leaf in setup.methodology.leaves:
-        code = leaf.indicator
-        figure = setup.figures.get((district, code))
-        if figure is None or figure.value is None or not math.isfinite(figure.value):
-            # No figure of its own to change: entering one is another question.
-            changes.append(RequiredChange(code, rival, None, None, None, False))
-            continue
-        value = float(figure.value)
-        slope = _input_slope(leaf, figure) * (1.0 if setup.higher_is_better(leaf) else -1.0)
-        low, high = _search_bounds(setup, leaf, value, valid_ranges.get(code))
-        figures = probe.leaf_figures(leaf)
+    tries: FigureTries,
+) -> tuple[dict[str, list[RequiredChange | None]], list[_Pending]]:
+    """Per district, its list of changes with the searches still to run left as None,
+    and those searches started."""
+    found: dict[str, list[RequiredChange | None]] = {}
+    pending = []
+    spreads = [_group_spread(setup, leaf) for leaf in setup.methodology.leaves]
+    for district, rival in pairs.items():
+        changes: list[RequiredChange | None] = []
+        for j, leaf in enumerate(setup.methodology.leaves):
+            code = leaf.indicator
+            figure = setup.figures.get((district, code))
+            if figure is None or figure.value is None or not math.isfinite(figure.value):
+                # No figure of its own to change: entering one is another question.
+                changes.append(RequiredChange(code, rival, None, None, None, False))
+                continue
+            value = float(figure.value)
+            slope = _input_slope(leaf, figure) * (1.0 if setup.higher_is_better(leaf) else -1.0)
+            low, high = _search_bounds(setup, leaf, value, valid_ranges.get(code), spreads[j])
+            # Overtake goes the way that improves the indicator, hold the way that worsens it.
+            improves = (slope >= 0) == overtake
+            end = high if improves else low
+            if slope == 0:
+                changes.append(RequiredChange(code, rival, value, None, None, False))
+                continue
+            changes.append(None)
+            search = _nearest(value, end, take_reaching=overtake)
+            first = _step(search, None)
+            slot = (district, j)
+            if isinstance(first, _Done):
+                changes[j] = _required(code, rival, value, first.needed)
+                continue
+            pending.append(
+                _Pending(
+                    slot,
+                    tries.index[district],
+                    tries.index[rival],
+                    j,
+                    overtake,
+                    search,
+                    first,
+                )
+            )
+        found[district] = changes
+    return found, pending
 
-        if overtake:
 
-            def reached(candidate: float, leaf: Leaf = leaf, figures: Any = figures) -> bool:
-                own, other, counts = probe.try_value(leaf, figures, candidate)
-                # An overtake must come from a figure that counts, not from an imputed one.
-                return counts and strictly_ahead(own, other, highest_first=highest_first)
+@dataclass(frozen=True)
+class _Done:
+    needed: float | None
 
-            end = high if slope >= 0 else low  # the way that improves the indicator
-        else:
 
-            def reached(candidate: float, leaf: Leaf = leaf, figures: Any = figures) -> bool:
-                own, other, _ = probe.try_value(leaf, figures, candidate)
-                return strictly_ahead(other, own, highest_first=highest_first)
+def _step(search: Search, reached: bool | None) -> float | _Done:
+    """The search's next try, or what it found."""
+    try:
+        return next(search) if reached is None else search.send(reached)
+    except StopIteration as stop:
+        return _Done(stop.value)
 
-            end = low if slope >= 0 else high  # the way that worsens it
 
-        needed = None if slope == 0 else _nearest(reached, value, end, take_reaching=overtake)
-        if needed is None:
-            changes.append(RequiredChange(code, rival, value, None, None, False))
-        else:
-            changes.append(RequiredChange(code, rival, value, needed, needed - value, True))
-    return changes
+def _required(code: str, rival: str, value: float, needed: float | None) -> RequiredChange:
+    if needed is None:
+        return RequiredChange(code, rival, value, None, None, False)
+    return RequiredChange(code, rival, value, needed, needed - value, True)
+
+
+def _run(
+    setup: RaceSetup,
+    tries: FigureTries,
+    found: dict[str, list[RequiredChange | None]],
+    pending: list[_Pending],
+) -> None:
+    """Advance every search in step until all have found their change."""
+    leaves = setup.methodology.leaves
+    while pending:
+        outcomes = tries.outcomes(
+            Tries(
+                district=np.array([p.district for p in pending]),
+                rival=np.array([p.rival for p in pending]),
+                leaf=np.array([p.leaf for p in pending]),
+                value=np.array([p.value for p in pending]),
+            )
+        )
+        # An overtake must come from a figure that counts, not from an imputed one.
+        overtaking = (outcomes.counts & outcomes.ahead).tolist()
+        holding = outcomes.behind.tolist()
+        still = []
+        for k, p in enumerate(pending):
+            reached = overtaking[k] if p.overtake else holding[k]
+            step = _step(p.search, reached)
+            if isinstance(step, _Done):
+                district, j = p.slot
+                value = float(setup.figures[(district, leaves[j].indicator)].value)
+                rival = tries.entrants[p.rival]
+                found[district][j] = _required(leaves[j].indicator, rival, value, step.needed)
+            else:
+                p.value = step
+                still.append(p)
+        pending = still
+
+
+def changes_each(
+    setup: RaceSetup,
+    *,
+    pairs: Mapping[str, str],
+    valid_ranges: Mapping[str, ValidRange] | None = None,
+    overtake: bool,
+    tries: FigureTries | None = None,
+) -> dict[str, list[RequiredChange]]:
+    """overtake_changes (overtake) or hold_changes for each district of `pairs` against
+    its rival there, all searched in step: the way publishing stores overtake for a whole
+    race."""
+    tries = tries if tries is not None else FigureTries(setup)
+    found, pending = _searches(
+        setup, pairs=pairs, valid_ranges=valid_ranges or {}, overtake=overtake, tries=tries
+    )
+    _run(setup, tries, found, pending)
+    return {
+        district: [change for change in changes if change is not None]
+        for district, changes in found.items()
+    }
 
 
 def overtake_changes(
@@ -285,9 +331,9 @@ def overtake_changes(
     """Per indicator (tree order), the smallest change of the district's own figure, in the
     direction that improves the indicator, that gives it a strictly better ranking score
     than `rival` with everything else as it is."""
-    return _changes(
-        setup, district=district, rival=rival, valid_ranges=valid_ranges or {}, overtake=True
-    )
+    return changes_each(setup, pairs={district: rival}, valid_ranges=valid_ranges, overtake=True)[
+        district
+    ]
 
 
 def hold_changes(
@@ -301,6 +347,6 @@ def hold_changes(
     direction that worsens the indicator, after which `rival` still does not have a
     strictly better ranking score; not reachable when no change within the range lets
     the rival pass."""
-    return _changes(
-        setup, district=district, rival=rival, valid_ranges=valid_ranges or {}, overtake=False
-    )
+    return changes_each(setup, pairs={district: rival}, valid_ranges=valid_ranges, overtake=False)[
+        district
+    ]

@@ -22,7 +22,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .aggregation import GEOMETRIC
+import numpy as np
+
+from .aggregation import GEOMETRIC, Problems, attribute, evaluate
+from .leaves import score_leaf
 from .race_setup import RaceSetup, amount
 from .results import RaceResult
 
@@ -169,16 +172,71 @@ def rank_change_parts_each(
             continue
         figures = {key: f for key, f in before.figures.items() if key[0] != district}
         figures.update(own_by_district.get(district, {}))
-        run_b = RaceSetup(before.methodology, before.entrants, figures, indicators).run()
+        run_b = _OneRun(
+            district,
+            _own_stage(
+                RaceSetup(before.methodology, before.entrants, figures, indicators), district
+            ),
+        )
         changes[district] = _parts(
             district, (run_a, run_b, run_c, run_d), before, after, previous_period
         )
     return changes
 
 
+@dataclass(frozen=True)
+class _Own:
+    """A district's score (None without one) and contributions in one run."""
+
+    score: float | None
+    contributions: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _OneRun:
+    """A run of which only one district's standing was computed."""
+
+    district: str
+    own: _Own
+
+    def standing(self, district: str) -> _Own:
+        assert district == self.district
+        return self.own
+
+
+def _own_stage(setup: RaceSetup, district: str) -> _Own:
+    """The district's score and contributions as run_race gives them, without anybody
+    else's standing: every leaf is still scored for the whole group (normalisation is
+    relative), but only the district's row is aggregated and attributed, which the
+    aggregation does element by element (a tenth of a full run at 100 × 20)."""
+    entrants = sorted(set(setup.entrants))
+    row = [entrants.index(district)]
+    methodology = setup.methodology
+    scores, kept = {}, {}
+    for leaf in methodology.leaves:
+        column = score_leaf(
+            leaf,
+            higher_is_better=setup.higher_is_better(leaf),
+            entrants=entrants,
+            figures=setup.figures,
+        )
+        scores[leaf.indicator] = column.scores[row]
+        kept[leaf.indicator] = column.kept[row]
+    problems = Problems(failed=np.zeros(1, dtype=bool))
+    evaluated = evaluate(methodology.root, scores, kept, problems)
+    scored = evaluated.has & ~problems.failed
+    if not scored[0]:
+        return _Own(None, {})
+    attribution = attribute(evaluated, scored)
+    return _Own(
+        evaluated.score.tolist()[0],
+        {code: attribution.leaves[code].tolist()[0] for code in methodology.indicator_codes},
+    )
+
+
 def _parts(
     district: str,
-    runs: tuple[RaceResult, RaceResult, RaceResult, RaceResult],
+    runs: tuple[RaceResult, Any, RaceResult, RaceResult],
     before: RaceSetup,
     after: RaceSetup,
     previous_period: str | None,

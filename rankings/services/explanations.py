@@ -8,10 +8,10 @@ each interval), the changes of one own figure that would overtake the district j
 since the previous period's publication. The versus parts need nothing stored: they are
 differences of the standings' own contributions.
 
-Publishing stores the rank intervals for races up to
-settings.SAIMA_EXPLANATIONS_AT_PUBLISH_MAX districts × indicators (nothing above it);
-`manage.py store_explanations RACE PERIOD` stores everything afterwards (overtake costs
-about 0.7 s per district at 100 × 20, far too much to add to a publish).
+Publishing stores every part for races up to settings.SAIMA_EXPLANATIONS_AT_PUBLISH_MAX
+districts × indicators (nothing above it); `manage.py store_explanations RACE PERIOD`
+stores them afterwards for a larger race, or for a publication made before they were
+stored.
 """
 
 from __future__ import annotations
@@ -21,51 +21,31 @@ from django.db import transaction
 
 from districts.periods import Period
 from rankings.engine import (
-    RaceSetup,
     neighbours,
-    overtake_changes,
     parse_methodology,
     rank_intervals,
 )
+from rankings.engine.overtaking import changes_each
 from rankings.engine.rank_change import rank_change_parts_each
-from rankings.engine.results import RaceResult
 from rankings.models import Publication, StandingExplanation
 from rankings.selectors.explanations import explanation_setups
 
 STORED_SEED = 0
-# 100 districts × 20 indicators: a city's or a province's race is stored whole at publish.
-DEFAULT_AT_PUBLISH_MAX = 2_000
+# 40 districts × 20 indicators: publishing then stays under about 2 s with every part
+# stored (docs/explanations.md, "At publish"); the setting overrides it.
+DEFAULT_AT_PUBLISH_MAX = 800
 
 
 def at_publish_max() -> int:
     return int(getattr(settings, "SAIMA_EXPLANATIONS_AT_PUBLISH_MAX", DEFAULT_AT_PUBLISH_MAX))
 
 
-def store_rank_intervals(
-    publication: Publication, *, setup: RaceSetup, result: RaceResult, districts: dict
-) -> int:
-    """Store only the rank intervals (the cheap part), marked incomplete. Returns how many
-    rows were stored."""
-    intervals = rank_intervals(setup, seed=STORED_SEED, result=result)
-    rows = [
-        StandingExplanation(
-            publication=publication,
-            district=districts[s.district],
-            rank_interval=intervals[s.district].to_dict() if s.district in intervals else None,
-            complete=False,
-        )
-        for s in result.standings
-    ]
-    StandingExplanation.objects.bulk_create(rows)
-    return len(rows)
-
-
 @transaction.atomic
 def store_explanations(publication: Publication) -> int:
-    """Compute and store every part for every district of the publication, replacing the
-    incomplete rows publishing stored for a large race. Idempotent: a publication whose
-    explanations are complete is left as it is. Returns how many rows were stored (0 when
-    nothing was to do)."""
+    """Compute and store every part for every district of the publication, replacing any
+    incomplete rows (only the rank intervals, as publishing stored them before it stored
+    everything). Idempotent: a publication whose explanations are complete is left as it
+    is. Returns how many rows were stored (0 when nothing was to do)."""
     if (
         StandingExplanation.objects.filter(publication=publication, complete=True).exists()
         and not StandingExplanation.objects.filter(publication=publication, complete=False).exists()
@@ -90,19 +70,18 @@ def store_explanations(publication: Publication) -> int:
         if setups.before is not None
         else {}
     )
+    pairs = {}
+    for standing in result.standings:
+        if standing.score is not None:
+            above, _ = neighbours(result, standing.district)
+            if above is not None:
+                pairs[standing.district] = above
+    # Every district's searches advance in step (engine/figure_tries.py).
+    overtakes = changes_each(setup, pairs=pairs, valid_ranges=setups.valid_ranges, overtake=True)
     rows = []
     for standing in result.standings:
         code = standing.district
-        overtake = None
-        if standing.score is not None:
-            above, _ = neighbours(result, code)
-            if above is not None:
-                overtake = [
-                    change.to_dict()
-                    for change in overtake_changes(
-                        setup, district=code, rival=above, valid_ranges=setups.valid_ranges
-                    )
-                ]
+        overtake = [change.to_dict() for change in overtakes[code]] if code in overtakes else None
         change = changes.get(code)
         rows.append(
             StandingExplanation(
@@ -120,14 +99,11 @@ def store_explanations(publication: Publication) -> int:
 
 
 def explanations_at_publish(*, publication: Publication, preview) -> None:
-    """What publishing stores: the rank intervals (one vectorised Monte Carlo run, 0.04 s at
-    100 districts × 20 indicators), for races up to at_publish_max() districts × indicators.
-    Overtake (71 s at 100 × 20: each try re-scores a leaf) and the rank-change parts (3 s:
-    a run of the race per district) are left to `manage.py store_explanations`."""
+    """What publishing stores: every part (store_explanations), for races up to
+    at_publish_max() districts × indicators; above it, nothing (`manage.py
+    store_explanations` afterwards). Measured in docs/explanations.md."""
     result = preview.result
     methodology = parse_methodology(preview.version.spec)
     if len(result.standings) * len(methodology.indicator_codes) > at_publish_max():
         return
-    inputs = preview.inputs
-    setup = RaceSetup(methodology, inputs.entrants, inputs.figures, inputs.indicator_infos)
-    store_rank_intervals(publication, setup=setup, result=result, districts=inputs.districts)
+    store_explanations(publication)

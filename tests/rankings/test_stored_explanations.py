@@ -1,6 +1,7 @@
 """Explanations stored with a publication (rankings/services/explanations.py): publishing
-stores the rank intervals, `manage.py store_explanations` everything, and what is stored is
-what `manage.py explain` computes for the same district."""
+stores every part (up to the limit), `manage.py store_explanations` stores them for a
+publication without them, and what is stored is what `manage.py explain` computes for the
+same district."""
 
 import io
 import json
@@ -37,12 +38,10 @@ def ranked_codes(publication):
     )
 
 
-def test_publishing_stores_every_ranked_districts_interval_and_nothing_more(published):
+def test_publishing_stores_every_ranked_districts_interval(published):
     publication = published.publications[-1]
     intervals = publication_rank_intervals(publication)
     assert set(intervals) == set(ranked_codes(publication))
-    rows = StandingExplanation.objects.filter(publication=publication)
-    assert not any(row.complete or row.overtake or row.rank_change for row in rows)
     code = ranked_codes(publication)[1]
     robustness = explained(published.race.code, "2025Q2", code)["robustness"]
     stored = intervals[code]
@@ -52,6 +51,12 @@ def test_publishing_stores_every_ranked_districts_interval_and_nothing_more(publ
         robustness["rank_median"],
     )
     assert (stored.draws, stored.seed) == (robustness["draws"], STORED_SEED)
+
+
+def without_explanations(publication):
+    """As a publication above the limit, or made before explanations were stored."""
+    StandingExplanation.objects.filter(publication=publication).delete()
+    return publication
 
 
 def new_revision(published):
@@ -70,9 +75,7 @@ def test_above_the_limit_publishing_stores_nothing(published):
     assert publication_rank_intervals(publication) == {}
 
 
-def test_stored_explanations_equal_what_explain_computes(published):
-    publication = published.publications[-1]
-    assert store_explanations(publication) == publication.standings.count()
+def assert_stored_as_explain_computes(published, publication):
     codes = ranked_codes(publication)
     for code in codes[:3]:
         row = StandingExplanation.objects.get(publication=publication, district__code=code)
@@ -85,8 +88,24 @@ def test_stored_explanations_equal_what_explain_computes(published):
     assert leader.overtake is None
 
 
+def test_publishing_stores_every_part_as_explain_computes_it(published):
+    publication = published.publications[-1]
+    rows = StandingExplanation.objects.filter(publication=publication)
+    assert rows.count() == publication.standings.count()
+    assert all(row.complete for row in rows)
+    assert any(row.overtake for row in rows) and any(row.rank_change for row in rows)
+    assert_stored_as_explain_computes(published, publication)
+    assert store_explanations(publication) == 0
+
+
+def test_stored_afterwards_they_equal_what_explain_computes(published):
+    publication = without_explanations(published.publications[-1])
+    assert store_explanations(publication) == publication.standings.count()
+    assert_stored_as_explain_computes(published, publication)
+
+
 def test_storing_again_is_idempotent_and_a_first_period_has_no_rank_change(published):
-    first = published.publications[0]
+    first = without_explanations(published.publications[0])
     assert store_explanations(first) > 0
     assert store_explanations(first) == 0
     assert not StandingExplanation.objects.filter(
@@ -117,6 +136,7 @@ def refused(*args) -> str:
 
 
 def test_the_command_stores_everything_and_says_so_when_it_was_done(published):
+    without_explanations(published.publications[-1])
     out = io.StringIO()
     call_command("store_explanations", published.race.code, "2025Q2", stdout=out)
     assert "stored the explanations of" in out.getvalue()

@@ -69,10 +69,23 @@ def new_revision(published):
     return standings_publish(race=published.race, period=published.latest_period).publication
 
 
-@override_settings(SAIMA_EXPLANATIONS_AT_PUBLISH_MAX=0)
-def test_above_the_limit_publishing_stores_nothing(published):
+@override_settings(SAIMA_EXPLANATIONS_AT_PUBLISH_MAX=0, SAIMA_INTERVALS_AT_PUBLISH_MAX=0)
+def test_above_both_limits_publishing_stores_nothing(published):
     publication = new_revision(published)
     assert publication_rank_intervals(publication) == {}
+
+
+@override_settings(SAIMA_EXPLANATIONS_AT_PUBLISH_MAX=0)
+def test_between_the_limits_publishing_stores_the_rank_intervals_only(published):
+    publication = new_revision(published)
+    rows = StandingExplanation.objects.filter(publication=publication)
+    assert rows.count() == publication.standings.count()
+    assert not any(row.complete or row.overtake or row.rank_change for row in rows)
+    intervals = publication_rank_intervals(publication)
+    assert set(intervals) >= set(ranked_codes(publication))
+    # The command then stores the rest, replacing the incomplete rows.
+    assert store_explanations(publication) == publication.standings.count()
+    assert all(row.complete for row in StandingExplanation.objects.filter(publication=publication))
 
 
 def assert_stored_as_explain_computes(published, publication):

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import formats
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.shared import Pt
 
-from meetings.notice_docx import _page_number_footer, _set_fonts, heading_number
+from meetings.notice_docx import (
+    add_order_table,
+    add_table,
+    document_bytes,
+    heading_number,
+    office_document,
+)
 from meetings.selectors.meetings import Minutes
-
-
-def _table(document, header: tuple, rows: list[tuple]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(text)
 
 
 def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
     meeting = minutes.meeting
-    document = Document()
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
-        try:
-            _set_fonts(document.styles[name])
-        except KeyError:
-            continue
-    document.styles["Normal"].font.size = Pt(11)
-    _page_number_footer(document)
+    document = office_document()
     document.add_heading(_("Minutes: %(title)s") % {"title": meeting.title}, level=0)
     document.add_paragraph(
         _("%(date)s, %(form)s; period %(period)s.")
@@ -55,14 +40,7 @@ def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
             if not section.published:
                 document.add_paragraph(_("No results are published for this period."))
                 continue
-            _table(
-                document,
-                (_("Rank"), _("Unit"), _("Score"), _("Flags"), _("Against previous period")),
-                [
-                    (r.rank_text, r.district, r.score_text, r.flags_text, r.change_text)
-                    for r in section.rows
-                ],
-            )
+            add_order_table(document, section)
 
     def speeches():
         if not minutes.speeches:
@@ -87,7 +65,7 @@ def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
         if not minutes.tasks:
             document.add_paragraph(_("No tasks were deployed."))
             return
-        _table(
+        add_table(
             document,
             (_("Task"), _("Responsible units"), _("Due date")),
             [(t.text, t.units, formats.date_format(t.due, "DATE_FORMAT")) for t in minutes.tasks],
@@ -103,6 +81,4 @@ def minutes_docx(minutes: Minutes, *, chinese: bool) -> bytes:
     for n, (title, body) in enumerate(parts):
         document.add_heading(heading_number(n, chinese) + title, level=1)
         body()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)

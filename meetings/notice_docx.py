@@ -18,6 +18,8 @@ from docx.shared import Pt
 
 from meetings.selectors.notices import Notice, RaceNotice
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 CJK_FONT = "SimSun"
 LATIN_FONT = "Times New Roman"
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -55,7 +57,8 @@ def heading_number(index: int, chinese: bool) -> str:
     return f"{index + 1}. "
 
 
-def notice_docx(notice: Notice, *, chinese: bool) -> bytes:
+def office_document():
+    """A blank document in the office's fonts (CJK through w:eastAsia) with page numbers."""
     document = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         try:
@@ -64,14 +67,46 @@ def notice_docx(notice: Notice, *, chinese: bool) -> bytes:
             continue
     document.styles["Normal"].font.size = Pt(11)
     _page_number_footer(document)
+    return document
+
+
+def document_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def add_table(document, header: tuple, rows) -> None:
+    """A gridded table: a header row, then one row per tuple of texts."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(text)
+
+
+def add_order_table(document, section: RaceNotice) -> None:
+    """A race's order: rank, unit, score, flags and the change against the previous period."""
+    add_table(
+        document,
+        (_("Rank"), _("Unit"), _("Score"), _("Flags"), _("Against previous period")),
+        [
+            (row.rank_text, row.district, row.score_text, row.flags_text, row.change_text)
+            for row in section.rows
+        ],
+    )
+
+
+def notice_docx(notice: Notice, *, chinese: bool) -> bytes:
+    document = office_document()
     document.add_heading(notice.title, level=0)
     for i, section in enumerate(notice.races):
         if i:
             document.add_page_break()
         _race(document, section, chinese=chinese)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)
 
 
 def _race(document, section: RaceNotice, *, chinese: bool) -> None:
@@ -91,22 +126,7 @@ def _race(document, section: RaceNotice, *, chinese: bool) -> None:
 
 def _parts(section: RaceNotice):
     def order(document):
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells,
-            (_("Rank"), _("Unit"), _("Score"), _("Flags"), _("Against previous period")),
-            strict=True,
-        ):
-            cell.text = str(text)
-        for row in section.rows:
-            cells = table.add_row().cells
-            for cell, text in zip(
-                cells,
-                (row.rank_text, row.district, row.score_text, row.flags_text, row.change_text),
-                strict=True,
-            ):
-                cell.text = text
+        add_order_table(document, section)
 
     def flags(document):
         document.add_paragraph(_("Red flag: %(units)s.") % {"units": section.red_text or _("none")})

@@ -87,15 +87,25 @@ def meeting_comments(*, meeting: Meeting, races: list[Race], user):
     return about_meeting, [group for group in about_races if group.entries]
 
 
+def meeting_races(meeting: Meeting) -> list[Race]:
+    """The meeting's races in the order of their groups, as the agenda and papers list them."""
+    return list(meeting.races.select_related("group").order_by("group__order", "code"))
+
+
+def meeting_notice(*, meeting: Meeting, races: list[Race] | None = None) -> Notice:
+    """The results notice of the meeting: one section per race, for the meeting's period."""
+    races = meeting_races(meeting) if races is None else races
+    return notice_for_races(title=meeting.title, races=races, period=Period.parse(meeting.period))
+
+
 def meeting_agenda(*, meeting: Meeting, user) -> MeetingAgenda:
     """The agenda's generated parts: the results report, comments and rectification."""
-    races = list(meeting.races.select_related("group").order_by("group__order", "code"))
-    period = Period.parse(meeting.period)
+    races = meeting_races(meeting)
     about_meeting, about_races = meeting_comments(meeting=meeting, races=races, user=user)
     return MeetingAgenda(
         meeting=meeting,
         races=races,
-        notice=notice_for_races(title=meeting.title, races=races, period=period),
+        notice=meeting_notice(meeting=meeting, races=races),
         about_meeting=about_meeting,
         about_races=about_races,
         rectifications=rectifications_for_races(races=races, period=meeting.period),
@@ -173,7 +183,6 @@ def _subject_text(comment) -> str:
 
 def meeting_minutes(*, meeting: Meeting) -> Minutes:
     """The minutes of a held meeting, in the active language."""
-    races = list(meeting.races.select_related("group").order_by("group__order", "code"))
     speeches = (
         Speech.objects.filter(meeting=meeting)
         .select_related("district")
@@ -185,9 +194,7 @@ def meeting_minutes(*, meeting: Meeting) -> Minutes:
     return Minutes(
         meeting=meeting,
         attendance=[line.strip() for line in meeting.attendance.splitlines() if line.strip()],
-        notice=notice_for_races(
-            title=meeting.title, races=races, period=Period.parse(meeting.period)
-        ),
+        notice=meeting_notice(meeting=meeting),
         speeches=[
             MinutesSpeech(
                 unit=s.district.display_name,

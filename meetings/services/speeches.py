@@ -23,6 +23,7 @@ from accounts.access import may_plan_meeting, may_write_speech
 from comments.markdown_subset import render_markdown
 from districts.models import District
 from meetings.models import Meeting, MeetingStatus, Speech, SpeechAttachment
+from meetings.notice_docx import DOCX_TYPE
 from pages.text import visible_text
 
 MAX_SPEECH_LENGTH = 20_000
@@ -35,7 +36,6 @@ MAX_DOCX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_DOCX_ENTRIES = 2_000
 
 PDF_TYPE = "application/pdf"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def attachment_max_bytes() -> int:

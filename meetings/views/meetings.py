@@ -13,24 +13,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import may_plan_meeting, may_read_meeting, reader_required
 from comments.services import meeting_comment_post
-from districts.periods import Period
 from meetings.forms import HeldForm, MeetingCommentForm, MeetingPlanForm
 from meetings.minutes_docx import minutes_docx
 from meetings.models import Meeting, MeetingStatus
-from meetings.notice_docx import notice_docx
+from meetings.notice_docx import DOCX_TYPE, notice_docx
 from meetings.selectors.meetings import (
     comment_subjects,
     meeting_agenda,
     meeting_get,
     meeting_minutes,
+    meeting_notice,
     meetings_visible,
 )
-from meetings.selectors.notices import notice_for_races
 from meetings.selectors.speeches import meeting_speeches
 from meetings.services import meetings as meeting_services
 from meetings.views.tasks import task_sections
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _posted(request: HttpRequest):
@@ -217,19 +214,14 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
     return _docx_response(content, f"minutes-{meeting.pk}-{'zh' if chinese else 'en'}.docx")
 
 
-def _meeting_notice(meeting: Meeting):
-    races = list(meeting.races.select_related("group").order_by("group__order", "code"))
-    return notice_for_races(title=meeting.title, races=races, period=Period.parse(meeting.period))
-
-
 @reader_required
-def meeting_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_notice_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _readable(request, pk)
     return render(
         request,
         "meetings/notice.html",
         {
-            "notice": _meeting_notice(meeting),
+            "notice": meeting_notice(meeting=meeting),
             "docx_url": reverse("meetings:meeting-notice-docx", args=[meeting.pk]),
         },
     )
@@ -239,7 +231,7 @@ def meeting_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _readable(request, pk)
     chinese = _chinese()
-    content = notice_docx(_meeting_notice(meeting), chinese=chinese)
+    content = notice_docx(meeting_notice(meeting=meeting), chinese=chinese)
     return _docx_response(content, f"notice-{meeting.pk}-{'zh' if chinese else 'en'}.docx")
 
 
@@ -252,6 +244,6 @@ urlpatterns = [
     path("<int:pk>/publish-minutes/", minutes_publish, name="publish-minutes"),
     path("<int:pk>/minutes/", minutes, name="minutes"),
     path("<int:pk>/minutes/docx/", minutes_download, name="minutes-docx"),
-    path("<int:pk>/notice/", meeting_notice, name="meeting-notice"),
+    path("<int:pk>/notice/", meeting_notice_page, name="meeting-notice"),
     path("<int:pk>/notice/docx/", meeting_notice_download, name="meeting-notice-docx"),
 ]

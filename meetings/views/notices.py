@@ -8,12 +8,10 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 
 from accounts.access import reader_required
-from meetings.notice_docx import notice_docx
+from meetings.notice_docx import DOCX_TYPE, notice_docx
 from meetings.selectors.notices import notice_for_race
 from pages.requests import period_or_404
 from rankings.selectors.leaderboards import race_find
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _notice(race: str, period: str):

@@ -6,13 +6,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from districts.periods import Period, PeriodError
 from meetings.notice_docx import notice_docx
 from meetings.notice_html import notice_html_file
+from meetings.selectors.meetings import meeting_get, meeting_races
 from meetings.selectors.notices import notice_for_race, notice_for_races
 from rankings.selectors.leaderboards import race_find
 
@@ -65,24 +65,15 @@ class Command(BaseCommand):
 
     def _notice(self, target: str, period: Period):
         if target.isdigit():
-            meeting = self._meeting(int(target))
-            races = list(meeting.races.all())
-            return notice_for_races(title=str(meeting), races=races, period=period)
+            meeting = meeting_get(pk=int(target))
+            if meeting is None:
+                raise CommandError(f"MEETING {target}: no meeting with this id")
+            # The period given, over the meeting's races in the agenda's order.
+            races = meeting_races(meeting)
+            return notice_for_races(title=meeting.title, races=races, period=period)
         race = race_find(code=target)
         if race is None:
             raise CommandError(
                 f"MEETING|RACE {target!r}: no meeting with this id or race with this code"
             )
         return notice_for_race(race=race, period=period)
-
-    def _meeting(self, pk: int):
-        try:
-            model = apps.get_model("meetings", "Meeting")
-        except LookupError as error:
-            raise CommandError(
-                "MEETING: meetings are not available yet; give a race code"
-            ) from error
-        meeting = model.objects.filter(pk=pk).first()
-        if meeting is None:
-            raise CommandError(f"MEETING {pk}: no meeting with this id")
-        return meeting

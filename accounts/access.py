@@ -173,11 +173,19 @@ def may_deploy_task(user, meeting) -> bool:
     return is_leader(user) or is_bureau(user)
 
 
+def may_report_for_unit(user, district_id: int) -> bool:
+    """Who reports a unit's progress: its clerk, or the bureau for them (no query: the clerk's
+    units and the permissions are cached on the user)."""
+    if not user.is_authenticated:
+        return False
+    return is_bureau(user) or district_id in clerk_district_ids(user)
+
+
 def may_report_progress(user, task, district) -> bool:
     """A responsible unit's clerk reports its progress (the bureau may record it for them)."""
-    if not user.is_authenticated or not task.responsible.filter(pk=district.pk).exists():
+    if not may_report_for_unit(user, district.pk):
         return False
-    return is_bureau(user) or district.pk in clerk_district_ids(user)
+    return task.responsible.filter(pk=district.pk).exists()
 
 
 def may_comment_at_meeting(user, meeting) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accounts.access import clerk_district_ids, is_bureau
+from accounts.access import may_report_for_unit
 from districts.models import District, Group
 from meetings.models import DeploymentTask, Meeting, MeetingStatus, TaskProgress
 
@@ -83,11 +83,8 @@ def _tasks_with_progress() -> QuerySet[DeploymentTask]:
 
 
 def _rows(tasks, *, today: datetime.date, user=None) -> list[TaskRow]:
-    # The rule of accounts.access.may_report_progress, applied to the units already loaded
-    # (asking it per unit would cost a query per row): the bureau for any responsible unit,
-    # a clerk for their own.
-    bureau = user is not None and is_bureau(user)
-    own = clerk_district_ids(user) if user is not None else frozenset()
+    # The units are the task's responsible ones already loaded, so only the role part of
+    # accounts.access.may_report_progress is left to ask.
     rows = []
     for task in tasks:
         reports = defaultdict(list)
@@ -102,7 +99,7 @@ def _rows(tasks, *, today: datetime.date, user=None) -> list[TaskRow]:
                     district=district,
                     reports=mine,
                     overdue=task.due_date < today and not done,
-                    may_report=bureau or district.pk in own,
+                    may_report=user is not None and may_report_for_unit(user, district.pk),
                 )
             )
         rows.append(TaskRow(task=task, units=units))

@@ -9,15 +9,20 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
+from comments.services import meeting_comment_post
+from districts.models import District
 from districts.periods import Period
-from meetings.models import RectificationItem, RectificationStatus
+from meetings.models import Meeting, RectificationItem, RectificationStatus
+from meetings.services.meetings import meeting_create, meeting_mark_held, minutes_publish
 from meetings.services.rectification import (
     plan_accept,
     plan_return,
     plan_submit,
     rectification_items_from_publication,
 )
-from rankings.models import Publication
+from meetings.services.speeches import speakers_set, speech_submit
+from meetings.services.tasks import task_deploy, task_progress_report
+from rankings.models import Publication, Race
 
 # The demo's races, one per group (demo/races/*.toml).
 DEMO_RACES = ["counties-economy", "zones-economy", "departments-tasks"]
@@ -120,14 +125,6 @@ def load_demo_meetings(*, today: date | None = None) -> int:
     A meeting whose date would lie after ``today`` is not made: the demo never claims a
     meeting that has not happened. Idempotent: a quarter that has its meeting is left.
     """
-    from comments.services import meeting_comment_post
-    from districts.models import District
-    from meetings.models import Meeting
-    from meetings.services.meetings import meeting_create, meeting_mark_held, minutes_publish
-    from meetings.services.speeches import speakers_set, speech_submit
-    from meetings.services.tasks import task_deploy, task_progress_report
-    from rankings.models import Race
-
     today = today or date.today()
     users = get_user_model().objects
     reviewer, official = users.get(username="reviewer"), users.get(username="official")

@@ -25,16 +25,12 @@ MAX_TITLE_LENGTH = 200
 MAX_ATTENDANCE_LENGTH = 5000
 
 
-def _clean(text: str) -> str:
-    return visible_text(text)
-
-
 def _checked_fields(
     *, title: str, period: str, races: Iterable[Race], date, form: str
 ) -> tuple[str, Period, list[Race], datetime.date, str]:
     """Every field checked at once, so a form shows all its errors together."""
     errors: dict[str, list[str]] = {}
-    title = _clean(title)
+    title = visible_text(title)
     if not title:
         errors.setdefault("title", []).append(_("Give the meeting a title."))
     elif len(title) > MAX_TITLE_LENGTH:
@@ -109,7 +105,7 @@ def meeting_mark_held(*, actor, meeting: Meeting, attendance: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.MINUTES_PUBLISHED:
         raise ValidationError(_("The minutes are published: the meeting can no longer change."))
-    attendance = _clean(attendance)
+    attendance = visible_text(attendance)
     if len(attendance) > MAX_ATTENDANCE_LENGTH:
         raise ValidationError(
             {

@@ -193,3 +193,22 @@ def may_comment_at_meeting(user, meeting) -> bool:
     from meetings.models import MeetingStatus
 
     return may_comment(user) and meeting.status != MeetingStatus.MINUTES_PUBLISHED
+
+
+# Key projects and their weekly scheduling (周调度). A unit's clerk reports its own projects
+# each week; the bureau records projects, reports for any unit, escalates problems and
+# records their resolution; every role with read access reads the board and project pages.
+
+
+def may_read_projects(user) -> bool:
+    return may_read(user)
+
+
+def may_manage_projects(user) -> bool:
+    """Adding and changing projects and their plans, escalating and resolving problems."""
+    return is_bureau(user)
+
+
+def may_report_project(user, project) -> bool:
+    """A project's weekly report: its unit's clerk, or the bureau for them."""
+    return may_report_for_unit(user, project.unit_id)

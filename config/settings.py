@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "pages",
     "backups",
     "meetings",
+    "projects",
 ]
 
 MIDDLEWARE = [

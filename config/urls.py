@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("districts.urls")),
     path("", include("comments.urls")),
     path("meetings/", include("meetings.urls")),
+    path("projects/", include("projects.urls")),
     path("", include("rankings.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Key project pages: the list, a project, a unit's weekly report, problems."""
+
+urlpatterns: list = []

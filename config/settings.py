@@ -268,6 +268,10 @@ if CACHE_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "saima"),
         }
     }
+    # Every server sees the same cache, so sessions and signed-in identities may be kept in
+    # it: a sign-out or a revoked role reaches every process at once (accounts/identity.py).
+    # A per-process cache could not: another worker would keep serving the old entry.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -275,6 +279,10 @@ else:
             "LOCATION": "saima",
         }
     }
+
+# Whether the default cache is shared by every process (sessions and identities are kept in
+# it only then).
+SAIMA_SHARED_CACHE = bool(CACHE_URL)
 
 # A read replica of PostgreSQL (streaming replication). Nothing reads from it unless the
 # code names it: see config/db_routers.py for which reads may and why.

@@ -22,7 +22,7 @@ from meetings.services.rectification import (
 )
 from meetings.services.speeches import speakers_set, speech_submit
 from meetings.services.tasks import task_deploy, task_progress_report
-from rankings.models import Publication, Race
+from rankings.models import Publication, Race, is_monthly_review
 
 # The demo's races, one per group (demo/races/*.toml).
 DEMO_RACES = ["counties-economy", "zones-economy", "departments-tasks"]
@@ -42,8 +42,15 @@ def load_demo_rectifications() -> int:
     """
     users = get_user_model().objects
     reviewer, official = users.get(username="reviewer"), users.get(username="official")
+    # Monthly reviews make no items: only the quarterly races are followed up.
     publications = sorted(
-        Publication.objects.filter(superseded_at__isnull=True).select_related("race"),
+        (
+            publication
+            for publication in Publication.objects.filter(
+                superseded_at__isnull=True
+            ).select_related("race")
+            if not publication.is_monthly_review
+        ),
         key=lambda p: (Period.parse(p.period), p.race.code),
     )
     for publication in publications:
@@ -129,12 +136,14 @@ def load_demo_meetings(*, today: date | None = None) -> int:
     users = get_user_model().objects
     reviewer, official = users.get(username="reviewer"), users.get(username="official")
     races = list(Race.objects.filter(code__in=DEMO_RACES).order_by("group__order"))
+    # No meeting reviews a monthly review: meetings follow the quarterly races.
     published = sorted(
         {
             Period.parse(code)
             for code in Publication.objects.filter(
                 race__in=races, superseded_at__isnull=True
             ).values_list("period", flat=True)
+            if not is_monthly_review(code)
         }
     )
     speakers = {d.code: d for d in District.objects.filter(code__in=SEED_SPEAKERS)}

@@ -24,6 +24,8 @@ MAX_Y_TICKS = 12
 MAX_X_LABELS = 12
 
 LINE_COLOUR = "#0b5cab"
+# Monthly reviews (a lighter, monthly publication) are their own series: dashed, hollow squares.
+MONTHLY_COLOUR = "#b35c00"
 AXIS_COLOUR = "#5a6272"
 GRID_COLOUR = "#d5d9e0"
 
@@ -42,6 +44,7 @@ class RankPoint:
     label: str
     rank: int | None
     rank_text: str = ""  # what to write by the point ("=3" for a shared place)
+    monthly: bool = False  # a monthly review's point: drawn apart from the quarterly line
 
     @property
     def text(self) -> str:
@@ -57,6 +60,9 @@ class RankChartText:
     x_axis: str
     y_axis: str
     point_title: str = "{label}: {rank}"  # tooltip of each point; {label} and {rank}
+    # Names of the two series, shown in a legend when the chart has monthly points.
+    main_series: str = ""
+    monthly_series: str = ""
 
 
 def _attr(value: object) -> str:
@@ -91,10 +97,15 @@ def _y_ticks(max_rank: int) -> list[int]:
     return ticks
 
 
-def _segments(points: Sequence[RankPoint], max_rank: int) -> list[list[tuple[float, float]]]:
-    """Runs of consecutive ranked periods; an unranked period breaks the line."""
+def _segments(
+    points: Sequence[RankPoint], max_rank: int, *, monthly: bool = False
+) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive ranked periods of one series (quarterly or monthly points); an
+    unranked period of the series breaks its line, a period of the other series does not."""
     runs: list[list[tuple[float, float]]] = [[]]
     for index, point in enumerate(points):
+        if point.monthly is not monthly:
+            continue
         if point.rank is None:
             if runs[-1]:
                 runs.append([])
@@ -156,28 +167,60 @@ def rank_history_svg(
         f'<text x="14" y="{middle}" text-anchor="middle" fill="{AXIS_COLOUR}" '
         f'transform="rotate(-90 14 {middle})">{escape(text.y_axis)}</text>'
     )
-    for run in _segments(points, max_rank):
-        if len(run) > 1:
-            path = " ".join(
-                f"{'M' if i == 0 else 'L'}{_number(x)},{_number(y)}" for i, (x, y) in enumerate(run)
-            )
-            parts.append(
-                f'<path class="rank-line" d="{path}" fill="none" stroke="{LINE_COLOUR}" '
-                f'stroke-width="2.5" stroke-linejoin="round"/>'
-            )
+    for monthly, colour, dashes, name in (
+        (False, LINE_COLOUR, "", "rank-line"),
+        (True, MONTHLY_COLOUR, ' stroke-dasharray="6 4"', "rank-line monthly"),
+    ):
+        for run in _segments(points, max_rank, monthly=monthly):
+            if len(run) > 1:
+                path = " ".join(
+                    f"{'M' if i == 0 else 'L'}{_number(x)},{_number(y)}"
+                    for i, (x, y) in enumerate(run)
+                )
+                parts.append(
+                    f'<path class="{name}" d="{path}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2.5" stroke-linejoin="round"{dashes}/>'
+                )
     for index, point in enumerate(points):
         if point.rank is None:
             continue
         x = _number(rank_x(index, len(points)))
         y = rank_y(point.rank, max_rank)
         tooltip = text.point_title.format(label=point.label, rank=point.text)
-        parts.append(
-            f'<circle class="rank-point" cx="{x}" cy="{_number(y)}" r="5" fill="{LINE_COLOUR}" '
-            f'stroke="#ffffff" stroke-width="1.5"><title>{escape(tooltip)}</title></circle>'
-        )
+        if point.monthly:
+            parts.append(
+                f'<rect class="rank-point monthly" x="{_number(float(x) - 4.5)}" '
+                f'y="{_number(y - 4.5)}" width="9" height="9" fill="#ffffff" '
+                f'stroke="{MONTHLY_COLOUR}" stroke-width="2">'
+                f"<title>{escape(tooltip)}</title></rect>"
+            )
+        else:
+            parts.append(
+                f'<circle class="rank-point" cx="{x}" cy="{_number(y)}" r="5" '
+                f'fill="{LINE_COLOUR}" stroke="#ffffff" stroke-width="1.5">'
+                f"<title>{escape(tooltip)}</title></circle>"
+            )
         parts.append(
             f'<text class="rank-label" x="{x}" y="{_number(y - 10)}" text-anchor="middle" '
             f'font-weight="600" fill="#1d2330">{escape(point.text)}</text>'
         )
+    if any(point.monthly for point in points) and text.monthly_series:
+        parts.append(_legend(text))
     parts.append("</svg>")
     return Svg("".join(parts))
+
+
+def _legend(text: RankChartText) -> str:
+    """The two series named in the top right corner: the quarterly line, the monthly one."""
+    right = WIDTH - MARGIN_RIGHT
+    y = 12
+    return (
+        f'<g class="legend" font-size="11">'
+        f'<circle cx="{right - 250}" cy="{y}" r="4" fill="{LINE_COLOUR}"/>'
+        f'<text x="{right - 242}" y="{y}" dominant-baseline="middle" fill="{AXIS_COLOUR}">'
+        f"{escape(text.main_series)}</text>"
+        f'<rect x="{right - 124}" y="{y - 4}" width="8" height="8" fill="#ffffff" '
+        f'stroke="{MONTHLY_COLOUR}" stroke-width="2"/>'
+        f'<text x="{right - 112}" y="{y}" dominant-baseline="middle" fill="{AXIS_COLOUR}">'
+        f"{escape(text.monthly_series)}</text></g>"
+    )

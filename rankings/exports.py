@@ -15,7 +15,7 @@ from districts.models import DistrictKind
 from pages.formatting import flag_label
 from pages.spreadsheets import csv_row, xlsx_append
 from rankings.models import Standing
-from rankings.presenters import leaderboard_reasons
+from rankings.presenters import leaderboard_reasons, monthly_review_title
 from rankings.selectors.leaderboards import Leaderboard
 from rankings.tables import indicator_points, reason_headline
 
@@ -102,7 +102,8 @@ def csv_response(board: Leaderboard, standings: Iterable[Standing], *, ranked: i
 def export_title(board: Leaderboard) -> str:
     values = {
         "race": board.race.display_name,
-        "period": board.period.code,
+        # A monthly review is named as such, never taken for the quarterly race.
+        "period": monthly_review_title(board.period) or board.period.code,
         "revision": board.publication.revision if board.publication else 0,
     }
     return _("%(race)s — %(period)s, revision %(revision)s") % values

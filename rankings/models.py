@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from districts.models import BilingualName, District, Group
-from districts.periods import PERIOD_PATTERN
+from districts.periods import PERIOD_PATTERN, Period, PeriodError, PeriodKind
 
 
 class ImmutableRecordError(Exception):
@@ -68,11 +68,25 @@ class MethodologyVersion(models.Model):
         return f"{self.race.code} v{self.number}"
 
 
+def is_monthly_review(period: str | Period) -> bool:
+    """Whether a race published on ``period`` is a monthly review (月点评): a month's figures
+    to date, a lighter publication than the quarterly race. The period's kind says so; no
+    column does. A code that is not a period is no monthly review."""
+    if isinstance(period, str):
+        try:
+            period = Period.parse(period)
+        except PeriodError:
+            return False
+    return period.kind is PeriodKind.MONTH
+
+
 class Publication(models.Model):
     """An immutable snapshot of one race's standings for one period.
 
     Publishing again after a correction adds a revision and marks this one superseded;
-    both stay readable.
+    both stay readable. A publication on a month is a monthly review (``is_monthly_review``):
+    it has its own standings and comments, but makes no rectification items and is reported
+    at no meeting.
     """
 
     race = models.ForeignKey(
@@ -144,6 +158,10 @@ class Publication(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    @property
+    def is_monthly_review(self) -> bool:
+        return is_monthly_review(self.period)
 
 
 class Standing(models.Model):

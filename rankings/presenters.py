@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from districts.periods import Period
 from pages.formatting import format_signed, rank_text
 from rankings.charts import RankChartText, RankPoint, Svg, rank_history_svg
+from rankings.models import Race, is_monthly_review
 from rankings.reasons_text import ReasonRenderer
 from rankings.selectors.district_pages import (
     Citation,
@@ -120,10 +123,13 @@ def district_rank_chart(page: DistrictPage) -> Svg | None:
     if not page.history or page.race is None:
         return None
     described = [
-        _("%(period)s: rank %(rank)s")
-        % {"period": row.period, "rank": rank_text(row.rank, row.tied)}
-        if row.rank is not None
-        else _("%(period)s: unranked") % {"period": row.period}
+        (
+            _("%(period)s: rank %(rank)s")
+            % {"period": row.period, "rank": rank_text(row.rank, row.tied)}
+            if row.rank is not None
+            else _("%(period)s: unranked") % {"period": row.period}
+        )
+        + (_(" (monthly review)") if row.monthly else "")
         for row in page.history
     ]
     text = RankChartText(
@@ -134,9 +140,12 @@ def district_rank_chart(page: DistrictPage) -> Svg | None:
         x_axis=_("Period"),
         y_axis=_("Rank (1 = best)"),
         point_title=_("{label}: rank {rank}"),
+        main_series=_("Quarterly race"),
+        monthly_series=_("Monthly review"),
     )
     points = [
-        RankPoint(row.period, row.rank, rank_text(row.rank, row.tied)) for row in page.history
+        RankPoint(row.period, row.rank, rank_text(row.rank, row.tied), monthly=row.monthly)
+        for row in page.history
     ]
     return rank_history_svg(
         points=points,
@@ -144,3 +153,19 @@ def district_rank_chart(page: DistrictPage) -> Svg | None:
         text=text,
         chart_id=f"rank-history-{page.district.code}",
     )
+
+
+def monthly_review_title(period: str | Period) -> str:
+    """The monthly review's title, "Monthly review, October 2026" (2026年10月月度点评);
+    "" for a period that is not a month."""
+    if not is_monthly_review(period):
+        return ""
+    parsed = period if isinstance(period, Period) else Period.parse(period)
+    # The language's own way of naming a month of a year: "October 2026", "2026年10月".
+    month = date_format(parsed.first_day, "YEAR_MONTH_FORMAT")
+    return _("Monthly review, %(month)s") % {"month": month}
+
+
+def publication_title(race: Race, period: str | Period) -> str:
+    """The heading of a race's publication: the race's name, or for a month its review's."""
+    return monthly_review_title(period) or race.display_name

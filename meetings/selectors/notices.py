@@ -116,7 +116,8 @@ def race_notice(*, race: Race, period: Period) -> RaceNotice:
     """The notice section of one race for one period (``published`` False when there is none)."""
     name = race.display_name
     publication = publication_current(race=race, period=period)
-    if publication is None:
+    # A monthly review is lighter than the race: no results notice reports it.
+    if publication is None or publication.is_monthly_review:
         return RaceNotice(race_code=race.code, race=name, period=period.code, published=False)
     standings = publication_standings_cached(publication=publication)
     decimals = score_decimals(publication)

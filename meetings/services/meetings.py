@@ -19,7 +19,7 @@ from accounts.access import may_plan_meeting
 from districts.periods import Period, PeriodError
 from meetings.models import Meeting, MeetingForm, MeetingStatus
 from pages.text import visible_text
-from rankings.models import Race
+from rankings.models import Race, is_monthly_review
 
 MAX_TITLE_LENGTH = 200
 MAX_ATTENDANCE_LENGTH = 5000
@@ -42,6 +42,13 @@ def _checked_fields(
         parsed = Period.parse(period)
     except PeriodError as error:
         errors.setdefault("period", []).append(str(error))
+    if parsed is not None and is_monthly_review(parsed):
+        errors.setdefault("period", []).append(
+            _(
+                "A meeting reviews a quarter or a year. A month has its monthly review, "
+                "a lighter publication that no meeting reports."
+            )
+        )
     races = list(races)
     if not races:
         errors.setdefault("races", []).append(_("A meeting covers at least one race."))

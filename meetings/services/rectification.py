@@ -45,7 +45,12 @@ def rectification_items_from_publication(*, publication: Publication) -> list[Re
     A new revision of the same period finds the items already there (one per race, period and
     unit) and only points them at itself: no duplicates. A unit flagged while an item of an
     earlier period is still open gets its new item marked as flagged again.
+
+    A monthly review makes no items: it is a lighter publication, and rectification follows
+    the quarterly race only.
     """
+    if publication.is_monthly_review:
+        return []
     flagged = [
         s.district_id
         for s in publication.standings.only("district_id", "flags")

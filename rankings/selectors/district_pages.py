@@ -20,7 +20,7 @@ from rankings.engine import Entry, competition_ranks
 from rankings.entered_values import entered_figure, entered_values_ranked
 from rankings.errors import PageNotFound
 from rankings.methodology_text import spec_leaves
-from rankings.models import Publication, Race, Standing
+from rankings.models import Publication, Race, Standing, is_monthly_review
 from rankings.selectors.district_explanations import (
     ExplanationSections,
     explanation_sections,
@@ -72,7 +72,9 @@ def target_progress(
 
 
 def citation_from_ref(ref: Mapping[str, Any] | None, *, unit: str = "") -> Citation | None:
-    if not ref:
+    # A figure that could not be rolled up from its months cites no record, only the
+    # months it lacked (the reason names them).
+    if not ref or ref.get("value") is None:
         return None
     entered_at = None
     if ref.get("entered_at"):
@@ -140,6 +142,11 @@ class HistoryRow:
     score: float | None
     published: bool  # False: the race was published but without this district
 
+    @property
+    def monthly(self) -> bool:
+        """A monthly review's point, shown apart from the quarterly race's."""
+        return is_monthly_review(self.period)
+
 
 @dataclass(frozen=True)
 class DistrictPage:
@@ -190,7 +197,9 @@ def district_page_get(
     comments = comments_about_district(district=district, race=race)
     if requested is None and not periods:
         return DistrictPage(district, race, races, comments)
-    period = requested or Period.parse(periods[-1])
+    # Unless asked, the page shows the latest quarterly race, not a lighter monthly review.
+    races_published = [code for code in periods if not is_monthly_review(code)] or periods
+    period = requested or Period.parse(races_published[-1])
     publication = publications.get(period.code)
     if publication is None:
         raise PageNotFound(period.code)

@@ -15,7 +15,14 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from districts.models import Group, Indicator, Value
 from districts.periods import Period, PeriodError
 from rankings.methodology_text import spec_leaves
-from rankings.models import MethodologyVersion, Publication, Race, Standing, StandingExplanation
+from rankings.models import (
+    MethodologyVersion,
+    Publication,
+    Race,
+    Standing,
+    StandingExplanation,
+    is_monthly_review,
+)
 from rankings.selectors.explanations import StoredInterval
 from rankings.selectors.race_previews import race_compute, standing_rows
 
@@ -65,6 +72,9 @@ class HomeOverview:
     groups: list[GroupSummary]
     periods: list[str]  # periods with at least one current publication, newest first
     period: str | None  # the period asked for, None for each race's latest
+    # Each race's latest monthly review (a month's lighter publication), listed apart from
+    # the races' quarterly leaderboards, newest first.
+    monthly_reviews: list[Publication] = field(default_factory=list)
 
 
 def home_overview(*, period: Period | None = None) -> HomeOverview:
@@ -82,8 +92,19 @@ def home_overview(*, period: Period | None = None) -> HomeOverview:
     for publication in current:
         by_race[publication.race_id][publication.period] = publication
     chosen: dict[int, Publication] = {}
+    latest_reviews: list[Publication] = []
     for race_id, publications in by_race.items():
-        code = period.code if period else period_sorted(publications)[0]
+        reviews = [code for code in publications if is_monthly_review(code)]
+        if reviews:
+            latest_reviews.append(publications[period_sorted(reviews)[0]])
+        # Each race's latest is its quarterly race; a monthly review only if asked for.
+        races_published = [code for code in publications if code not in reviews]
+        if period:
+            code = period.code
+        elif races_published:
+            code = period_sorted(races_published)[0]
+        else:
+            continue
         if code in publications:
             chosen[race_id] = publications[code]
     standings: dict[int, list[Standing]] = defaultdict(list)
@@ -110,7 +131,19 @@ def home_overview(*, period: Period | None = None) -> HomeOverview:
         ],
         periods=period_sorted({p.period for p in current}),
         period=period.code if period else None,
+        monthly_reviews=_monthly_reviews_newest_first(latest_reviews, races),
     )
+
+
+def _monthly_reviews_newest_first(
+    reviews: list[Publication], races: list[Race]
+) -> list[Publication]:
+    race_of = {race.pk: race for race in races}
+    order = {race.pk: n for n, race in enumerate(races)}
+    for review in reviews:
+        review.race = race_of[review.race_id]  # already read: no query per review
+    newest = {code: n for n, code in enumerate(period_sorted(r.period for r in reviews))}
+    return sorted(reviews, key=lambda r: (newest[r.period], order[r.race_id]))
 
 
 def _race_summary(
@@ -319,10 +352,12 @@ def period_latest_with_values(*, race: Race) -> Period | None:
 
 
 def publication_latest(*, race: Race) -> Publication | None:
-    """The race's current publication for its most recent published period."""
+    """The race's current publication for its most recent published period: its latest
+    quarter (or year) when it has one, a monthly review only when it has nothing else."""
     periods = race_periods_published(race=race)
     if not periods:
         return None
+    periods = [code for code in periods if not is_monthly_review(code)] or periods
     return Publication.objects.filter(
         race=race, period=periods[0], superseded_at__isnull=True
     ).first()

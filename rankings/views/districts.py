@@ -31,6 +31,7 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "page": page,
         "chart": district_rank_chart(page),
+        "monthly_points": any(row.monthly for row in page.history),
         "reason_sections": district_reason_sections(page),
         "indicator_rows": district_indicator_rows(page),
         "gap_charts": explanation_gap_charts(page),

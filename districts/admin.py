@@ -81,8 +81,17 @@ class DistrictAdmin(HistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(HistoryAdmin):
-    list_display = ["code", "name", "unit", "direction", "category", "frequency", "cumulative"]
-    list_filter = ["direction", "category", "frequency", "cumulative"]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "category",
+        "frequency",
+        "cumulative",
+        "roll_up",
+    ]
+    list_filter = ["direction", "category", "frequency", "cumulative", "roll_up"]
     search_fields = ["code", "name", "name_en", "category"]
 
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from districts.decimals import format_decimal
 from districts.periods import PERIOD_PATTERN, Period, PeriodError, PeriodKind
+from districts.rollup import RollUp
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -116,6 +117,15 @@ class Frequency(models.TextChoices):
     YEARLY = "yearly", _("yearly")
 
 
+class RollUpKind(models.TextChoices):
+    """How a quarter's or a year's figure is made from its months (districts.rollup)."""
+
+    SUM = RollUp.SUM.value, _("sum of the months (flows)")
+    LAST = RollUp.LAST.value, _("last month (year-to-date figures)")
+    MEAN = RollUp.MEAN.value, _("mean of the months (rates)")
+    NONE = RollUp.NONE.value, _("not rolled up")
+
+
 # The kind of period each frequency's values are entered for.
 FREQUENCY_PERIOD_KINDS = {
     Frequency.MONTHLY: PeriodKind.MONTH,
@@ -139,6 +149,16 @@ class Indicator(BilingualName):
         _("year-to-date cumulative"),
         default=False,
         help_text=_("Values add up from January to the end of the period."),
+    )
+    roll_up = models.CharField(
+        _("roll-up"),
+        max_length=10,
+        choices=RollUpKind.choices,
+        default=RollUpKind.NONE,
+        help_text=_(
+            "How a race reads a quarter or a year that was not entered itself: from its "
+            "complete months."
+        ),
     )
     min_value = models.DecimalField(
         _("lowest valid value"),
@@ -180,6 +200,9 @@ class Indicator(BilingualName):
             ),
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(roll_up__in=RollUpKind.values), name="indicator_roll_up_valid"
             ),
             models.CheckConstraint(
                 condition=Q(min_value__isnull=True)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from districts.models import Indicator
 from pages.formatting import format_number, format_signed, with_unit
@@ -44,7 +44,37 @@ class ReasonRenderer:
         method = getattr(self, f"_render_{kind}", None)
         if method is None:
             return kind
-        return method(params)
+        text = method(params)
+        missing = (params.get("ref") or {}).get("missing_months")
+        if missing:
+            text += " " + self.months_missing(params["ref"])
+        return text
+
+    def months_missing(self, ref: Mapping[str, Any]) -> str:
+        """Why a figure that rolls up from its months has none: the months not entered."""
+        missing = ref.get("missing_months") or []
+        return ngettext(
+            "%(months)s is missing, so %(period)s cannot be made from its months.",
+            "%(months)s are missing, so %(period)s cannot be made from its months.",
+            len(missing),
+        ) % {"months": _(", ").join(missing), "period": ref.get("period") or self.period}
+
+    def period_cited(self, ref: Mapping[str, Any]) -> str:
+        """The period of the cited figure; a rolled-up one names the months it came from."""
+        period = ref.get("period") or self.period
+        months = ref.get("months")
+        if not months:
+            return period
+        rule = {
+            "sum": pgettext("roll-up", "sum"),
+            "last": pgettext("roll-up", "last month"),
+            "mean": pgettext("roll-up", "mean"),
+        }.get(ref.get("roll_up", ""), ref.get("roll_up", ""))
+        return _("%(period)s (rolled up from %(months)s: %(rule)s)") % {
+            "period": period,
+            "months": _(", ").join(month.get("period", "") for month in months),
+            "rule": rule,
+        }
 
     def measured(self, params: Mapping[str, Any]) -> str:
         """The figure, and when the race ranks a derived input, that input too."""
@@ -70,7 +100,7 @@ class ReasonRenderer:
         return {
             "indicator": self.name(params.get("indicator", "")),
             "figure": self.measured(params),
-            "period": ref.get("period") or self.period,
+            "period": self.period_cited(ref),
             "rank": params.get("rank") if params.get("rank") is not None else "—",
             "contribution": format_number(params.get("contribution")),
             "average": format_number(params.get("group_average")),

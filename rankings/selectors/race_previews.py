@@ -116,8 +116,26 @@ def inputs_fingerprint(
         "figures": figures,
         "previous": previous.pk if previous else None,
     }
+    rolled_up = _rolled_up_records(inputs)
+    if rolled_up:  # only then, so the fingerprints of races that roll nothing up stay
+        payload["rolled_up"] = rolled_up
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _rolled_up_records(inputs: RaceInputs) -> list:
+    """The monthly records behind each rolled-up figure (and the months it lacked): a
+    corrected month changes what its figure cites even where the figure stays the same."""
+    return sorted(
+        [
+            district,
+            indicator,
+            [[m["period"], m["value_id"], m["value"]] for m in figure.ref.get("months", ())],
+            list(figure.ref.get("missing_months", ())),
+        ]
+        for (district, indicator), figure in inputs.figures.items()
+        if figure.ref is not None and "roll_up" in figure.ref
+    )
 
 
 def standing_rows(

@@ -30,6 +30,7 @@ from demo.returns import DEMO_RETURN_SEED, load_demo_in_progress, load_demo_retu
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
 from meetings.demo import load_demo_meetings, load_demo_rectifications
+from projects.demo import load_demo_projects
 from rankings.methodology_files import methodology_from_file
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
@@ -447,6 +448,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
     )
     counts["rectification items"] = load_demo_rectifications()
     counts["meetings"] = load_demo_meetings()
+    counts["key projects"] = load_demo_projects()
     return DemoLoadResult(counts, users_created, users_kept)
 
 

@@ -62,6 +62,11 @@ class ProjectLine:
             return None
         return float(self.report.investment_to_date / planned)
 
+    @property
+    def percent_done(self) -> float | None:
+        share = self.share_done
+        return None if share is None else share * 100
+
 
 @dataclass(frozen=True)
 class ProblemLine:
@@ -83,6 +88,11 @@ class Totals:
     @property
     def share_done(self) -> float | None:
         return float(self.completed / self.planned) if self.planned else None
+
+    @property
+    def percent_done(self) -> float | None:
+        share = self.share_done
+        return None if share is None else share * 100
 
 
 @dataclass
@@ -118,6 +128,10 @@ class SchedulingBoard:
     @property
     def year_share(self) -> float:
         return self.week.year_share
+
+    @property
+    def year_percent(self) -> float:
+        return self.week.year_share * 100
 
 
 def is_behind(report: ProjectReport | None, project: Project, week: Period) -> bool:

@@ -299,3 +299,12 @@ def test_problems_resolved_do_not_show(client_for, scene):
     report = report_make(project_make(scene, name="Quay"), "2026-W02", "0")
     problem_make(report, status=ProblemStatus.RESOLVED, resolved_week="2026-W05", text="Old fix")
     assert "Old fix" not in client_for(Role.VIEWER).get(_url("board")).content.decode()
+
+
+def test_text_from_reports_is_escaped(client_for, scene):
+    report = report_make(project_make(scene, name="<b>Quay</b>"), "2026-W13", "0")
+    problem_make(report, text="<script>alert(1)</script>")
+    page = client_for(Role.VIEWER).get(_url("board")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Quay&lt;/b&gt;" in page

@@ -291,3 +291,16 @@ def test_the_problems_filter_by_status(client_for, problem):
         "Loan delayed." not in client.get(reverse("projects:problems"), {"status": "resolved"}).text
     )
     assert client.get(reverse("projects:problems"), {"status": "<bad>"}).status_code == 200
+
+
+def test_the_pages_and_messages_read_in_chinese(client_for, own_unit, projects, this_week):
+    client = client_for(Role.CLERK)
+    client.cookies["django_language"] = "zh-hans"
+    assert "重点项目" in client.get(reverse("projects:list")).text
+    page = client.get(report_url(own_unit, this_week))
+    assert "提交本周周报" in page.text
+    form = week_form(projects, **{f"p{projects[1].pk}-investment": "-3"})
+    page = client.post(report_url(own_unit, this_week), form)
+    assert "Ring road：本年完成投资不能为负数。" in page.text
+    page = client.get(report_url(own_unit, this_week.next()))
+    assert f"{this_week.next().code} 周尚未开始。" in page.text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,14 @@ from .leaves import LeafColumn, score_leaf
 from .methodology import DIRECTIONS, Dimension, Leaf, Methodology, iter_leaves
 from .ranking import Entry, assign_flags, competition_ranks, movement, round_half_away
 from .reasons import data_reasons, movement_reasons, strengths_and_weaknesses
-from .results import DimensionResult, IndicatorResult, RaceResult, Reason, Standing
+from .results import (
+    DimensionResult,
+    IndicatorColumns,
+    IndicatorResults,
+    RaceResult,
+    Reason,
+    Standing,
+)
 
 # Coverage is a float sum of weight shares; 0.6 may come out as 0.59999999999.
 COVERAGE_TOLERANCE = 1e-9
@@ -210,7 +216,7 @@ def _run_race(
         if previous is not None
         else [None] * n
     )
-    indicator_results = _indicator_results(columns, weights, contribution_matrix, is_scored)
+    indicator_columns = _indicator_columns(columns, weights, contribution_matrix, is_scored)
     standings = []
     for i, district in enumerate(districts):
         place = placed.get(district)
@@ -233,7 +239,7 @@ def _run_race(
                 rank_change=rank_change,
                 movement=moved,
                 coverage=covered[i],
-                indicators=dict(zip(codes, indicator_results[i], strict=True)),
+                indicators=IndicatorResults(indicator_columns, i),
                 dimensions=dimensions[i],
                 contributions=contributions[i],
                 contribution_scale=scale,
@@ -318,19 +324,14 @@ def _dimensions(
     ]
 
 
-# IndicatorResult._make without its Python frame and length check (the rows below always
-# have every field): 113,760 calls in a national race.
-_new_indicator_result = partial(tuple.__new__, IndicatorResult)
-
-
-def _indicator_results(
+def _indicator_columns(
     columns: Sequence[LeafColumn],
     weights: Mapping[str, np.ndarray],
     contributions: np.ndarray,
     is_scored: Sequence[bool],
-) -> list[tuple[IndicatorResult, ...]]:
-    """Per district, its IndicatorResult of each leaf (in tree order); built a leaf at a
-    time, as this is the bulk of a large race's objects."""
+) -> IndicatorColumns:
+    """Every district's indicator results, kept a list per leaf and field (the results
+    themselves are built when a standing's are read)."""
     unscored = [i for i, k in enumerate(is_scored) if not k]
     by_leaf = []
     for j, column in enumerate(columns):
@@ -338,25 +339,17 @@ def _indicator_results(
         for i in unscored:
             given[i] = None
         by_leaf.append(
-            list(
-                map(
-                    _new_indicator_result,
-                    zip(
-                        column.values,
-                        column.inputs,
-                        column.normalised,
-                        weights[column.leaf.indicator].tolist(),
-                        given,
-                        column.ranks,
-                        column.imputed.tolist(),
-                        column.capped.tolist(),
-                        column.missing.tolist(),
-                        column.refs,
-                        strict=True,
-                    ),
-                )
+            (
+                column.values,
+                column.inputs,
+                column.normalised,
+                weights[column.leaf.indicator].tolist(),
+                given,
+                column.ranks,
+                column.imputed.tolist(),
+                column.capped.tolist(),
+                column.missing.tolist(),
+                column.refs,
             )
         )
-    if not by_leaf:
-        return [() for _ in is_scored]
-    return list(zip(*by_leaf, strict=True))
+    return IndicatorColumns([column.leaf.indicator for column in columns], by_leaf)

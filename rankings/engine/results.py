@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 
@@ -48,6 +50,63 @@ class IndicatorResult(NamedTuple):
         return dict(zip(self._fields, self, strict=True))
 
 
+# IndicatorResult._make without its Python frame and length check (the rows are always
+# complete).
+_new_indicator_result = partial(tuple.__new__, IndicatorResult)
+
+
+class IndicatorColumns:
+    """Every district's indicator results of a race, a list per leaf and field.
+
+    A national race has 113,760 of them (2,844 districts × 40 indicators): building them
+    all, and the garbage collector visiting them all afterwards, was half the race's time,
+    while most readers look at a few districts. `fields[j]` holds, for the leaf `codes[j]`,
+    one list per IndicatorResult field, each with an element per district.
+    """
+
+    __slots__ = ("codes", "fields", "index")
+
+    def __init__(self, codes: Sequence[str], fields: Sequence[Sequence[list[Any]]]) -> None:
+        self.codes = tuple(codes)
+        self.fields = tuple(map(tuple, fields))
+        self.index = {code: j for j, code in enumerate(self.codes)}
+
+    def result(self, leaf: int, district: int) -> IndicatorResult:
+        return _new_indicator_result([field[district] for field in self.fields[leaf]])
+
+
+class IndicatorResults(Mapping[str, IndicatorResult]):
+    """One district's IndicatorResult per indicator code (in tree order), built when read.
+
+    A read-only mapping that equals, pickles and copies as the plain dict it stands for.
+    """
+
+    __slots__ = ("_columns", "_district")
+
+    def __init__(self, columns: IndicatorColumns, district: int) -> None:
+        self._columns = columns
+        self._district = district
+
+    def __getitem__(self, code: str) -> IndicatorResult:
+        return self._columns.result(self._columns.index[code], self._district)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.codes)
+
+    def __len__(self) -> int:
+        return len(self._columns.codes)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._columns.index
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled and copied as a plain dict: a single standing must not carry the race.
+        return (dict, (dict(self.items()),))
+
+
 @dataclass(frozen=True)
 class DimensionResult:
     score: float | None
@@ -68,7 +127,7 @@ class Standing:
     rank_change: int | None  # previous rank - rank (positive = moved up)
     movement: str  # up | down | same | new | unranked
     coverage: float
-    indicators: dict[str, IndicatorResult]
+    indicators: Mapping[str, IndicatorResult]  # IndicatorResults from run_race
     dimensions: dict[str, DimensionResult]
     contributions: dict[str, float]  # indicator code -> contribution; empty without a score
     contribution_scale: str  # "score" (sum to score) or "log" (sum to ln score)

@@ -26,12 +26,19 @@ from demo.departments import (
     DEPARTMENTS_GROUP,
     department_figures,
 )
+from demo.months import (
+    demo_months,
+    load_demo_monthly_reviews,
+    load_demo_review_comments,
+    month_figures,
+)
 from demo.returns import DEMO_RETURN_SEED, load_demo_in_progress, load_demo_returns
 from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodKind
-from meetings.demo import load_demo_meetings, load_demo_rectifications
+from meetings.demo import DEMO_RACES, load_demo_meetings, load_demo_rectifications
 from projects.demo import load_demo_projects
 from rankings.methodology_files import methodology_from_file
+from rankings.models import Race
 from rankings.services.publishing import standings_publish
 from rankings.services.races import race_load
 
@@ -382,12 +389,17 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
     # the figures of the districts and zones as they were.
     departments = [d for d in districts if d.kind == DistrictKind.DEPARTMENT]
     economy = [d for d in districts if d.kind != DistrictKind.DEPARTMENT]
-    figures = chain(
-        _generate_values(economy, indicators),
-        department_figures(
-            departments=departments, indicators=indicators, quarters=demo_quarters()
-        ),
+    quarter_figures = list(
+        chain(
+            _generate_values(economy, indicators),
+            department_figures(
+                departments=departments, indicators=indicators, quarters=demo_quarters()
+            ),
+        )
     )
+    # The latest two months, for the monthly reviews: drawn from the quarters' figures.
+    months = demo_months(last_quarter=demo_quarters()[-1])
+    figures = chain(quarter_figures, month_figures(quarter_figures=quarter_figures, months=months))
     to_create, to_update = [], []
     for district, indicator, period, number, target in figures:
         figure = _quantize(number, indicator.decimals)
@@ -401,7 +413,8 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
                     value=figure,
                     target=target,
                     note=DEMO_NOTE,
-                    # The demo publishes every quarter, as if the bureau had approved them.
+                    # The demo publishes every quarter and its monthly reviews, as if the
+                    # bureau had approved the figures.
                     status=ValueStatus.APPROVED,
                 )
             )
@@ -429,6 +442,13 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
         "publications": _load_demo_races(),
     }
     reviewer = get_user_model().objects.get(username="reviewer")
+    races = list(Race.objects.filter(code__in=DEMO_RACES).order_by("group__order"))
+    counts["monthly reviews"] = load_demo_monthly_reviews(
+        races=races, months=months, publisher=reviewer
+    )
+    counts["comments on monthly reviews"] = load_demo_review_comments(
+        race=races[0], month=months[-1], official=get_user_model().objects.get(username="official")
+    )
     # The departments' returns are drawn apart too, leaving the others' dates as they were.
     counts["returns"] = sum(
         load_demo_returns(

@@ -18,7 +18,7 @@ from districts.models import Direction, District, Group, Indicator, Value, Value
 from districts.periods import Period
 from rankings.errors import PageNotFound
 from rankings.methodology_text import spec_leaves
-from rankings.models import Publication
+from rankings.models import Publication, is_monthly_review
 from rankings.selectors.district_pages import TargetProgress, target_progress, value_ranks
 
 
@@ -103,7 +103,9 @@ def indicator_page_get(
             .values_list("period", flat=True)
             .distinct()
         )
-    chosen = period or (Period.parse(periods[0]) if periods else None)
+    # Unless asked, the latest quarter (or year): a month is the lighter monthly review's.
+    latest = [code for code in periods if not is_monthly_review(code)] or periods
+    chosen = period or (Period.parse(latest[0]) if latest else None)
     districts = list(District.objects.filter(group=group, active=True))
     figures: dict[int, EnteredFigure] = {}
     if chosen is not None:

@@ -154,3 +154,12 @@ def test_the_spreadsheet_export_names_the_monthly_review(published, review, clie
     response = client_for(Role.VIEWER).get(url)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert TITLE in sheet["A1"].value
+
+
+def test_the_indicator_page_opens_on_the_quarter_and_offers_the_month(
+    published, review, client_for
+):
+    url = reverse("indicator", args=[published.indicators[0].code])
+    html = client_for(Role.VIEWER).get(url).text
+    assert f'<option value="{published.latest_period.code}" selected>' in html
+    assert f'<option value="{MONTH.code}"' in html

@@ -59,6 +59,7 @@ def test_changing_an_indicators_threshold_is_kept(client):
             "direction": "higher",
             "decimals": 1,
             "frequency": "quarterly",
+            "roll_up": "none",
             "change_threshold": "30",
             "order": 0,
         },

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from districts.periods import Period
+from districts.rollup import RollUp
 from rankings.engine import Methodology, RaceResult, parse_methodology, run_race
 from rankings.entered_values import (
     EnteredValues,
@@ -126,6 +127,8 @@ def inputs_fingerprint(
 def _rolled_up_records(inputs: RaceInputs) -> list:
     """The monthly records behind each rolled-up figure (and the months it lacked): a
     corrected month changes what its figure cites even where the figure stays the same."""
+    if all(indicator.roll_up == RollUp.NONE for indicator in inputs.indicators.values()):
+        return []  # nothing rolls up: spare a national race's 110,000 figures the look
     return sorted(
         [
             district,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from districts.periods import Period, PeriodKind
 
@@ -70,10 +71,10 @@ def roll_up(
     and ``missing`` then name quarters. A period that is not made of ``of`` (a week, or a month
     from quarters) raises PeriodError: that is the caller's mistake, not missing data.
     """
-    parts = [part.code for part in period.parts(of)]
+    parts = _part_codes(period, of)
     if kind is RollUp.NONE:
         return RolledUp(None, reason=f"{period.code} is not rolled up from {of}s")
-    needed = parts[-1:] if kind is RollUp.LAST else parts
+    needed = list(parts[-1:] if kind is RollUp.LAST else parts)
     missing = [code for code in needed if monthly.get(code) is None]
     if missing:
         return RolledUp(
@@ -92,6 +93,12 @@ def roll_up(
         value = _mean(figures)
         how = f"the mean of {len(figures)} {of}s"
     return RolledUp(value, months_used=needed, reason=f"{period.code} is {how}")
+
+
+@lru_cache(maxsize=256)
+def _part_codes(period: Period, of: PeriodKind) -> tuple[str, ...]:
+    # A race rolls up tens of thousands of figures of the same period: its parts once.
+    return tuple(part.code for part in period.parts(of))
 
 
 def _finite(code: str, figure: Decimal | None) -> Decimal:

@@ -281,12 +281,13 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
             year_share=year_share,
             ref=_citation(row, code),
         )
+    needed = {kind: len(_months_needed(kind, period)) for kind in set(kinds.values())}
     for key, months in monthly.items():
         if key in figures:  # entered for the period itself: that figure wins
             continue
         kind = kinds[key[1]]
         rolled = roll_up(kind, period, _figures_of(months))
-        if rolled.value is None and len(rolled.missing) == len(_months_needed(kind, period)):
+        if rolled.value is None and len(rolled.missing) == needed[kind]:
             continue  # no month of the period entered: as missing as any figure not entered
         base = previous.pop(key, None)
         ref = _rolled_up_citation(key, code, kind, rolled, months)

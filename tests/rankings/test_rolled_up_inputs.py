@@ -4,8 +4,10 @@ rolled up from the indicator's approved months (docs/periods.md, issue 13)."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
+from accounts.roles import Role
 from districts.decimals import format_decimal
 from districts.models import Value, ValueStatus
 from districts.periods import Period
@@ -339,3 +341,28 @@ def test_a_month_race_and_an_indicator_not_rolled_up_read_only_what_was_entered(
     assert _inputs(race).figures == {}
     september = _inputs(race, Period.parse("2026-09")).figures[(districts[0].code, "investment")]
     assert september.value == 9.0 and "roll_up" not in september.ref
+
+
+def test_the_district_page_cites_the_months_and_names_the_missing_one(group, districts, client_for):
+    indicator = IndicatorFactory(code="investment", roll_up="sum", name_en="Investment")
+    Value.objects.bulk_create(
+        [
+            _approved(district, indicator, f"2026-{m:02}", Decimal(d * 3 + m))
+            for d, district in enumerate(districts)
+            for m in (7, 8, 9)
+            if (d, m) != (0, 8)
+        ]
+    )
+    race = _race("investment-race", group, [indicator], (("sum", "value"),))
+    publication = standings_publish(race=race, period=QUARTER).publication
+    best = publication.standings.get(rank=1).district
+    client = client_for(Role.VIEWER)
+
+    def page(district) -> str:
+        url = reverse("district", args=[district.code])
+        response = client.get(f"{url}?race={race.code}&period={QUARTER.code}")
+        assert response.status_code == 200
+        return " ".join(response.content.decode().split())
+
+    assert "in 2026Q3 (rolled up from 2026-07, 2026-08, 2026-09: sum)" in page(best)
+    assert "2026-08 is missing, so 2026Q3 cannot be made from its months." in page(districts[0])

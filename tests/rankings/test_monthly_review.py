@@ -7,6 +7,7 @@ reports it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from districts.periods import Period
 from meetings.models import RectificationItem
 from meetings.selectors.notices import notice_for_race, notice_for_races
 from meetings.services.meetings import meeting_create
+from rankings.charts import RankChartText, RankPoint, rank_history_svg
 from rankings.models import Publication, is_monthly_review
 from rankings.presenters import monthly_review_title, publication_title
 from rankings.selectors.leaderboards import home_overview, publication_latest
@@ -154,3 +156,30 @@ def test_a_race_with_only_a_monthly_review_leads_to_it(db):
     add_month_values(scene)
     review = standings_publish(race=scene.race, period=MONTH).publication
     assert publication_latest(race=scene.race) == review
+
+
+def test_the_rank_chart_draws_monthly_points_as_their_own_series():
+    text = RankChartText(
+        title="t", description="d", x_axis="x", y_axis="y", main_series="Q", monthly_series="M"
+    )
+    points = [
+        RankPoint("2025Q2", 2),
+        RankPoint("2025-07", 1, monthly=True),
+        RankPoint("2025-08", 3, monthly=True),
+        RankPoint("2025Q3", 3),
+    ]
+    svg = rank_history_svg(points=points, max_rank=4, text=text, chart_id="c")
+    # The quarterly line runs from quarter to quarter past the months between them.
+    quarterly = re.findall(r'<path class="rank-line" d="([^"]+)"', svg)
+    monthly = re.findall(r'<path class="rank-line monthly" d="([^"]+)"[^>]*stroke-dasharray', svg)
+    assert [path.count("L") for path in quarterly] == [1]
+    assert [path.count("L") for path in monthly] == [1]
+    assert svg.count('<circle class="rank-point"') == 2
+    assert svg.count('<rect class="rank-point monthly"') == 2
+    assert '<g class="legend"' in svg
+
+
+def test_a_chart_without_monthly_points_has_no_legend():
+    text = RankChartText(title="t", description="d", x_axis="x", y_axis="y")
+    svg = rank_history_svg(points=[RankPoint("2025Q1", 1)], max_rank=2, text=text, chart_id="c")
+    assert "legend" not in svg and "monthly" not in svg

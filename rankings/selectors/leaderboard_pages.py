@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import Expression
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
@@ -28,7 +28,8 @@ from django.utils.translation import get_language
 
 from comments.models import Comment
 from districts.models import District, Group, Indicator, Value, ValueStatus
-from districts.periods import Period, PeriodError
+from districts.periods import Period, PeriodError, PeriodKind
+from districts.rollup import RollUp
 from rankings.models import MethodologyVersion, Publication, Race, Standing, StandingExplanation
 from rankings.selectors.race_previews import publication_inputs_changed
 
@@ -308,12 +309,21 @@ def published_leaderboard_state(
 def _inputs_stamp(publication: Publication) -> str | None:
     """A digest of everything publication_inputs_changed reads that may change: the race's
     current methodology, the previous period's publication, the group's active districts,
-    the indicators, and the approved values of the period and of the same period last year.
-    None when the period has no previous one to read."""
+    the indicators, and the approved values of the period and of the same period last year
+    (with their months, for the indicators that roll up). None when the period has no
+    previous one to read."""
     try:
         period = Period.parse(publication.period)
-        periods = [period.code, period.same_period_last_year().code]
+        last_year = period.same_period_last_year()
+        periods = [period.code, last_year.code]
         previous = period.previous().code
+        # A quarter or a year may be rolled up from months (race_inputs): their months too.
+        months = [
+            month.code
+            for whole in (period, last_year)
+            if whole.kind in (PeriodKind.QUARTER, PeriodKind.YEAR)
+            for month in whole.parts(PeriodKind.MONTH)
+        ]
     except PeriodError:
         return None
     race = publication.race
@@ -338,9 +348,9 @@ def _inputs_stamp(publication: Publication) -> str | None:
     # Saving a value through the ORM renews entered_at and its version; the sums also catch
     # a figure changed by a bulk update, which renews neither.
     values = Value.objects.filter(
+        Q(period__in=periods) | (Q(period__in=months) & ~Q(indicator__roll_up=RollUp.NONE)),
         district__group_id=race.group_id,
         district__active=True,
-        period__in=periods,
         status=ValueStatus.APPROVED,
     ).aggregate(
         count=Count("pk"),

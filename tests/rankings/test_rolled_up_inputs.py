@@ -4,6 +4,7 @@ rolled up from the indicator's approved months (docs/periods.md, issue 13)."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,6 +13,7 @@ from districts.decimals import format_decimal
 from districts.models import Value, ValueStatus
 from districts.periods import Period
 from rankings.reasons_text import ReasonRenderer
+from rankings.selectors.leaderboard_pages import publication_inputs_changed_cached
 from rankings.selectors.race_inputs import race_cited_values
 from rankings.selectors.race_previews import race_compute, race_prepare
 from rankings.services.publishing import standings_publish
@@ -366,3 +368,23 @@ def test_the_district_page_cites_the_months_and_names_the_missing_one(group, dis
 
     assert "in 2026Q3 (rolled up from 2026-07, 2026-08, 2026-09: sum)" in page(best)
     assert "2026-08 is missing, so 2026Q3 cannot be made from its months." in page(districts[0])
+
+
+def test_a_corrected_month_is_announced_as_changed_inputs_on_the_next_request(group, districts):
+    cache.clear()
+    indicator = IndicatorFactory(code="investment", roll_up="mean")
+    Value.objects.bulk_create(
+        [
+            _approved(district, indicator, f"2026-{m:02}", Decimal(d + m))
+            for d, district in enumerate(districts)
+            for m in (7, 8, 9)
+        ]
+    )
+    race = _race("investment-race", group, [indicator], (("mean", "value"),))
+    publication = standings_publish(race=race, period=QUARTER).publication
+    assert publication_inputs_changed_cached(publication=publication) is False
+
+    # A bulk update renews neither entered_at nor the version: the digest reads the figures.
+    Value.objects.filter(district=districts[0], period="2026-08").update(value=Decimal(99))
+
+    assert publication_inputs_changed_cached(publication=publication) is True

@@ -263,7 +263,7 @@ if CACHE_URL:
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "saima"),
         }

@@ -14,13 +14,21 @@ import hashlib
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from rankings.selectors.leaderboard_pages import PublishedLeaderboardState
+from districts.periods import Period
+from pages.versioned_cache import versioned_get_or_load, versions_renew
+from rankings.selectors.leaderboard_pages import (
+    PublishedLeaderboardState,
+    published_leaderboard_state,
+)
 
 # The query parameters of a published leaderboard. A request with any other is answered
 # but its table is not kept: a cache entry per made-up parameter would only push out the
@@ -29,6 +37,54 @@ TABLE_PARAMETERS = frozenset({"revision", "show", "sort", "page", "q", "district
 # A kept table is never stale for what the state covers; the timeout bounds how long one
 # outlives an edit the state does not see (a group renamed, a bulk update of names).
 TABLE_TIMEOUT = 60 * 60
+
+
+# With a shared cache the state itself is kept, under a version that every save or deletion
+# of what it reads renews (see state_changed): no query at all for a kept page. The timeout
+# bounds how long a change made behind the ORM's back (raw SQL, a restored archive) goes
+# unseen.
+STATE_TIMEOUT = 10
+STATE_VERSION_KEY = "leaderboard-state-version"
+
+
+def published_leaderboard_state_kept(
+    *, race_code: str, period: Period, revision: int | None = None
+) -> PublishedLeaderboardState | None:
+    """published_leaderboard_state, kept in a shared cache while nothing it reads changes."""
+    if not getattr(settings, "SAIMA_SHARED_CACHE", False):
+        return published_leaderboard_state(race_code=race_code, period=period, revision=revision)
+    return versioned_get_or_load(
+        f"leaderboard-state:v1:{_digest(race_code, period.code, revision)}",
+        version_keys=[STATE_VERSION_KEY],
+        load=lambda: published_leaderboard_state(
+            race_code=race_code, period=period, revision=revision
+        ),
+        timeout=STATE_TIMEOUT,
+    )
+
+
+def state_changed(**kwargs) -> None:
+    """Receiver: a publication, comment, stored explanation, race, district, indicator or
+    group was saved or deleted (or explanations stored in bulk): every kept state is read
+    afresh at its next request."""
+    if getattr(settings, "SAIMA_SHARED_CACHE", False):
+        versions_renew([STATE_VERSION_KEY])
+
+
+def connect_state_receivers() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from comments.models import Comment
+    from districts.models import District, Group, Indicator
+    from rankings.models import Publication, Race, StandingExplanation
+
+    for model in (Publication, Comment, StandingExplanation, Race, District, Indicator, Group):
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                state_changed,
+                sender=model,
+                dispatch_uid=f"leaderboard-state.{model._meta.label}.{name}",
+            )
 
 
 def _digest(*parts) -> str:
@@ -57,7 +113,29 @@ def leaderboard_page_key(*, table_key: str | None, etag: str | None) -> str | No
     (which names the reader, their CSRF secret, language and role); None when either is."""
     if table_key is None or etag is None:
         return None
-    return f"leaderboard-page:v1:{etag}:{table_key}"
+    return f"leaderboard-page:v2:{etag}:{table_key}"
+
+
+# A kept page never changes under its key (the key names everything the page shows), so
+# besides the shared cache each process may keep the pages it served last, which spares
+# fetching some 300 kB from Redis for a reader asking again.
+_pages_here = LocMemCache("leaderboard-pages-here", {"OPTIONS": {"MAX_ENTRIES": 64}})
+
+
+def leaderboard_page_get(page_key: str) -> bytes | None:
+    """The page kept under this key, from this process or the shared cache."""
+    if not getattr(settings, "SAIMA_SHARED_CACHE", False):
+        return cache.get(page_key)
+    page = _pages_here.get(page_key)
+    if page is None and (page := cache.get(page_key)) is not None:
+        _pages_here.set(page_key, page, timeout=TABLE_TIMEOUT)
+    return page
+
+
+def leaderboard_page_set(page_key: str, page: bytes) -> None:
+    cache.set(page_key, page, timeout=TABLE_TIMEOUT)
+    if getattr(settings, "SAIMA_SHARED_CACHE", False):
+        _pages_here.set(page_key, page, timeout=TABLE_TIMEOUT)
 
 
 def _messages_pending(request: HttpRequest) -> bool:

@@ -29,6 +29,7 @@ from rankings.engine import (
 )
 from rankings.engine.overtaking import changes_each
 from rankings.engine.rank_change import rank_change_parts_each
+from rankings.leaderboard_cache import state_changed
 from rankings.models import Publication, StandingExplanation
 from rankings.selectors.explanations import explanation_setups
 
@@ -67,6 +68,7 @@ def store_rank_intervals(
         for s in result.standings
     ]
     StandingExplanation.objects.bulk_create(rows)
+    state_changed()  # bulk_create sends no post_save; the leaderboard shows these rows
     return len(rows)
 
 
@@ -125,6 +127,7 @@ def store_explanations(publication: Publication) -> int:
         )
     StandingExplanation.objects.filter(publication=publication).delete()
     StandingExplanation.objects.bulk_create(rows)
+    state_changed()  # bulk_create sends no post_save; the leaderboard shows these rows
     return len(rows)
 
 

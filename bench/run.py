@@ -24,7 +24,10 @@ value / floor rate (1 is the floor, higher is better).
   the district's standings and figures.
 - ``leaderboard_rps_100``: requests/s of a published 100-district leaderboard under 16
   connections on gunicorn (gunicorn.conf.py, DEBUG off) on 127.0.0.1, beside /healthz
-  on the same gunicorn (``trivial_rps``).
+  on the same gunicorn (``trivial_rps``). When Redis answers on 127.0.0.1:6379, gunicorn
+  runs with ``CACHE_URL`` naming a Redis database of its own (``BENCH_REDIS_URL``, flushed
+  before and after), as a deployment of several processes would (``cache`` in the JSON
+  says which cache served it: ``redis`` or ``per-process``).
 - ``import_*``: bench/imports.py's children (import_values beside COPY floors): new and
   changed rows/s at 1,000,000 rows (100,000 quick) and the peak memory of the new import.
 
@@ -237,10 +240,11 @@ def _requests_per_second(arguments) -> dict:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     gunicorn = Path(sys.executable).parent / "gunicorn"
+    redis_url = _redis_flushed()
     server = subprocess.Popen(
         [str(gunicorn), "config.wsgi:application", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
-        env={**env, "BIND": f"127.0.0.1:{port}"},
+        env={**env, "BIND": f"127.0.0.1:{port}", **({"CACHE_URL": redis_url} if redis_url else {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -257,7 +261,10 @@ def _requests_per_second(arguments) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if redis_url:
+            _redis_flushed()
     return {
+        "cache": "redis" if redis_url else "per-process",
         "rps": leaderboard["rps"],
         "trivial_rps": trivial["rps"],
         "ratio": _ratio(leaderboard["rps"], trivial["rps"]),
@@ -268,6 +275,20 @@ def _requests_per_second(arguments) -> dict:
         "errors": leaderboard["errors"] + trivial["errors"],
         "workers": _gunicorn_workers(env),
     }
+
+
+def _redis_flushed() -> str | None:
+    """The bench's own Redis database, emptied; None when Redis does not answer."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+        client.close()
+    except Exception:  # no redis package, no server: the per-process cache, as before
+        return None
+    return url
 
 
 def _gunicorn_workers(env: dict) -> str:

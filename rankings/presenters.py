@@ -123,14 +123,15 @@ def district_rank_chart(page: DistrictPage) -> Svg | None:
     if not page.history or page.race is None:
         return None
     described = [
-        (
-            _("%(period)s: rank %(rank)s")
-            % {"period": row.period, "rank": rank_text(row.rank, row.tied)}
-            if row.rank is not None
-            else _("%(period)s: unranked") % {"period": row.period}
-        )
-        + (_(" (monthly review)") if row.monthly else "")
+        _("%(period)s: rank %(rank)s")
+        % {"period": row.period, "rank": rank_text(row.rank, row.tied)}
+        if row.rank is not None
+        else _("%(period)s: unranked") % {"period": row.period}
         for row in page.history
+    ]
+    described = [
+        _("%(point)s (monthly review)") % {"point": point} if row.monthly else point
+        for point, row in zip(described, page.history, strict=True)
     ]
     text = RankChartText(
         title=_("Rank of %(district)s in %(race)s, by period")

@@ -30,6 +30,7 @@ from comments.models import Comment
 from districts.models import District, Group, Indicator, Value, ValueStatus
 from districts.periods import Period, PeriodError, PeriodKind
 from districts.rollup import RollUp
+from rankings.methodology_text import spec_leaves
 from rankings.models import MethodologyVersion, Publication, Race, Standing, StandingExplanation
 from rankings.selectors.race_previews import publication_inputs_changed
 
@@ -348,7 +349,7 @@ def _inputs_stamp(publication: Publication) -> str | None:
     # Saving a value through the ORM renews entered_at and its version; the sums also catch
     # a figure changed by a bulk update, which renews neither.
     values = Value.objects.filter(
-        Q(period__in=periods) | (Q(period__in=months) & ~Q(indicator__roll_up=RollUp.NONE)),
+        Q(period__in=periods) | Q(period__in=months, indicator_id__in=_rolled_up(publication)),
         district__group_id=race.group_id,
         district__active=True,
         status=ValueStatus.APPROVED,
@@ -363,6 +364,19 @@ def _inputs_stamp(publication: Publication) -> str | None:
     )
     stamp = repr((sorted((context or {}).items()), sorted(values.items())))
     return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def _rolled_up(publication: Publication) -> list[int]:
+    """The ids of the publication's indicators that roll up from months (usually none, and
+    then the digest reads no month at all)."""
+    codes = {
+        leaf.get("indicator") for leaf in spec_leaves(publication.methodology.spec.get("nodes", []))
+    }
+    return list(
+        Indicator.objects.filter(code__in=codes)
+        .exclude(roll_up=RollUp.NONE)
+        .values_list("pk", flat=True)
+    )
 
 
 def publication_inputs_changed_cached(*, publication: Publication) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import product, repeat
 from typing import Any
 
 import numpy as np
@@ -51,9 +51,27 @@ class LeafColumn:
     imputed_input: float | None
     unclamped: list[float | None]  # normalised value before capping, when capped
     capped_by: list[str | None]  # "cap", or the method that clamped: "goalposts", "target_ratio"
-    refs: list[dict[str, Any] | None]
+    refs: Sequence[dict[str, Any] | None]  # FigureRefs
     input_average: float | None  # mean input of the districts that have one
     noted: list[int]
+
+
+class FigureRefs(Sequence[dict[str, Any] | None]):
+    """Each district's citation (its figure's `ref`, None without a figure), read from the
+    figure when asked: a national race reads only the few cited in reasons or shown, and
+    touching all 113,760 figures again was a sixth of scoring the leaves."""
+
+    __slots__ = ("_figures",)
+
+    def __init__(self, figures: Sequence[Figure | None]) -> None:
+        self._figures = figures
+
+    def __len__(self) -> int:
+        return len(self._figures)
+
+    def __getitem__(self, district: int) -> dict[str, Any] | None:  # type: ignore[override]
+        figure = self._figures[district]
+        return figure.ref if figure is not None else None
 
 
 def _apply_cap(
@@ -74,17 +92,40 @@ def _apply_cap(
     return value, unclamped, clamped & ~capped, capped
 
 
+def figures_read(
+    entrants: Sequence[str], codes: Sequence[str], figures: Mapping[tuple[str, str], Figure]
+) -> list[tuple[list[Figure | None], list[Any]]]:
+    """Per code, each entrant's figure (None without one) and its value, as `score_leaf`
+    reads them.
+
+    Read a district at a time, in the order figures are usually entered, rather than an
+    indicator at a time: the same 113,760 look-ups of a national race then walk the
+    figures in memory order, two to three times faster."""
+    count = len(codes)
+    if not count:
+        return []
+    found = list(map(figures.get, product(entrants, codes)))
+    entered = [f.value if f is not None else None for f in found]
+    return [(found[j::count], entered[j::count]) for j in range(count)]
+
+
 def score_leaf(
     leaf: Leaf,
     *,
     higher_is_better: bool,
     entrants: Sequence[str],
     figures: Mapping[tuple[str, str], Figure],
+    read: tuple[list[Figure | None], list[Any]] | None = None,
 ) -> LeafColumn:
-    """Outcomes of one leaf; `entrants` must be sorted so that results do not depend on order."""
+    """Outcomes of one leaf; `entrants` must be sorted so that results do not depend on order.
+
+    `read`, when given, is what `figures_read` gave for the leaf's indicator."""
     code, n = leaf.indicator, len(entrants)
-    found = list(map(figures.get, zip(entrants, repeat(code))))
-    entered = [f.value if f is not None else None for f in found]
+    if read is None:
+        found = list(map(figures.get, zip(entrants, repeat(code))))
+        entered = [f.value if f is not None else None for f in found]
+    else:
+        found, entered = read
     derived = derive_column(leaf.input, leaf.transform, found, entered)
     has = derived.has
     with_input = np.flatnonzero(has)
@@ -211,7 +252,7 @@ def score_leaf(
         imputed_input=imputed_input,
         unclamped=unclamped_list,
         capped_by=capped_by,
-        refs=[f.ref if f is not None else None for f in found],  # shared, never mutated
+        refs=FigureRefs(found),  # shared, never mutated
         input_average=input_average,
         noted=noted,
     )

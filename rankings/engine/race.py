@@ -21,7 +21,7 @@ from .aggregation import (
 )
 from .collection import cycle_collection_paused
 from .inputs import Figure, IndicatorInfo, PreviousStanding
-from .leaves import LeafColumn, score_leaf
+from .leaves import LeafColumn, figures_read, score_leaf
 from .methodology import DIRECTIONS, Dimension, Leaf, Methodology, iter_leaves
 from .ranking import Entry, assign_flags, competition_ranks, movement, round_half_away
 from .reasons import data_reasons, movement_reasons, strengths_and_weaknesses
@@ -125,11 +125,16 @@ def _run_race(
     leaves: tuple[Leaf, ...] = methodology.leaves
     codes = methodology.indicator_codes
     higher = _directions(methodology, indicators)
+    read = figures_read(districts, [leaf.indicator for leaf in leaves], figures)
     columns = [
         score_leaf(
-            leaf, higher_is_better=higher[leaf.indicator], entrants=districts, figures=figures
+            leaf,
+            higher_is_better=higher[leaf.indicator],
+            entrants=districts,
+            figures=figures,
+            read=read[j],
         )
-        for leaf in leaves
+        for j, leaf in enumerate(leaves)
     ]
     input_averages = {column.leaf.indicator: column.input_average for column in columns}
 

@@ -105,7 +105,19 @@ def strengths_and_weaknesses(
     above = np.where(noticeable & (gaps > 0), -gaps, np.inf)
     below = np.where(noticeable & (gaps < 0), gaps, np.inf)
     contribution_rows = mine.tolist()
-    citers = [_citer(column) for column in columns]
+    cited = [
+        (
+            column.leaf.indicator,
+            column.leaf.input,
+            column.values,
+            column.inputs,
+            column.normalised,
+            column.ranks,
+            column.input_average,
+            column.refs,
+        )
+        for column in columns
+    ]
     for kind, keys in (("strength", above), ("weakness", below)):
         order = np.argsort(keys, axis=1, kind="stable")[:, :count]
         chosen = np.take_along_axis(keys, order, axis=1) != np.inf
@@ -116,10 +128,25 @@ def strengths_and_weaknesses(
                 if not keep:
                     break
                 contribution = contribution_row[leaf]
-                params = citers[leaf](district)
-                params["contribution"] = contribution
-                params["group_average"] = group_average[leaf]
-                params["gap"] = contribution - group_average[leaf]
+                average = group_average[leaf]
+                indicator, input_kind, values, inputs, normalised, ranks, input_average, refs = (
+                    cited[leaf]
+                )
+                # `cite` and the three figures of the comparison, as one dict literal (the
+                # same keys in the same order): 17,000 of them in a national race.
+                params = {
+                    "indicator": indicator,
+                    "input_kind": input_kind,
+                    "value": values[district],
+                    "input": inputs[district],
+                    "normalised": normalised[district],
+                    "rank": ranks[district],
+                    "input_average": input_average,
+                    "ref": refs[district],
+                    "contribution": contribution,
+                    "group_average": average,
+                    "gap": contribution - average,
+                }
                 reasons.append(Reason(kind, params))
     return found
 

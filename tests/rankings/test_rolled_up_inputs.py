@@ -10,7 +10,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from districts.decimals import format_decimal
-from districts.models import Value, ValueStatus
+from districts.models import Indicator, Value, ValueStatus
 from districts.periods import Period
 from rankings.reasons_text import ReasonRenderer
 from rankings.selectors.leaderboard_pages import publication_inputs_changed_cached
@@ -388,3 +388,26 @@ def test_a_corrected_month_is_announced_as_changed_inputs_on_the_next_request(gr
     Value.objects.filter(district=districts[0], period="2026-08").update(value=Decimal(99))
 
     assert publication_inputs_changed_cached(publication=publication) is True
+
+
+def test_the_rolled_up_citation_and_the_missing_months_read_in_chinese():
+    indicator = Indicator(code="investment", name="固定资产投资", name_en="Investment", unit="亿元")
+    renderer = ReasonRenderer({"investment": indicator}, QUARTER.code)
+    months = [{"value_id": n, "period": f"2026-0{n}", "value": "1"} for n in (7, 8, 9)]
+    ref = {"period": "2026Q3", "value": "3", "roll_up": "sum", "months": months}
+    strength = {
+        "kind": "strength",
+        "params": {"indicator": "investment", "value": 3.0, "rank": 1, "gap": 1.0, "ref": ref},
+    }
+    missing = {
+        "kind": "missing_zero",
+        "params": {
+            "indicator": "investment",
+            "ref": {"period": "2026Q3", "value": None, "missing_months": ["2026-07", "2026-08"]},
+        },
+    }
+    with translation.override("zh-hans"):
+        assert "2026Q3（由 2026-07、2026-08、2026-09 汇总：求和）" in renderer.render(strength)
+        assert renderer.render(missing).endswith(
+            "缺少 2026-07、2026-08 的数据，2026Q3 无法由月度数据汇总。"
+        )

@@ -163,3 +163,16 @@ def test_signing_out_ends_the_session_in_the_cache_too(client, users, published)
     client.post(reverse("logout"))
     client.cookies["sessionid"] = session_cookie  # a copy of the cookie kept elsewhere
     assert client.get(board_url(published)).status_code == 302
+
+
+def test_signing_in_through_the_form_reads_the_user_from_the_cache_afterwards(
+    client, users, published
+):
+    from tests.builders import PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": users[Role.VIEWER].username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(board_url(published)).status_code == 200
+    assert queries_of(client, board_url(published)) == (200, 0)

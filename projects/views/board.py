@@ -17,7 +17,7 @@ from accounts.access import may_manage_projects, may_read_projects, reader_requi
 from districts.periods import Period, PeriodError, PeriodKind
 from projects.board_exports import csv_response, xlsx_response
 from projects.board_forms import BoardOptionsForm, ProjectFiguresForm
-from projects.selectors.board import scheduling_board
+from projects.selectors.board import DEFAULT_OPEN_WEEKS, scheduling_board
 from projects.services.figures import project_figures_compute
 
 # A page of warnings helps no one; the command lists every skipped figure.
@@ -60,7 +60,8 @@ def week_required(view):
 
 
 def _board(request: HttpRequest, week: Period):
-    options = BoardOptionsForm(request.GET or None)
+    # Unbound, the field shows the default N, so the reader sees which N the lists use.
+    options = BoardOptionsForm(request.GET or None, initial={"open_weeks": DEFAULT_OPEN_WEEKS})
     return options, scheduling_board(week, open_weeks=options.open_weeks_or_default())
 
 

@@ -30,7 +30,9 @@ def _current(found: dict, version_keys: list[str]) -> tuple:
         version = found.get(key)
         if version is None:
             cache.add(key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(key)
+            # A cache that keeps nothing (or lost it again at once): a version of this read
+            # alone, which no kept entry carries.
+            version = cache.get(key) or uuid.uuid4().hex
         versions.append(version)
     return tuple(versions)
 

@@ -92,9 +92,17 @@ def test_an_archive_restores_every_row_history_and_publication(tmp_path, client)
     board = Publication.objects.filter(superseded_at__isnull=True).select_related("race").last()
     shown = _leaderboard(client, (board.race.code, board.period))
     assert before["districts.HistoricalValue"] > before["districts.Value"] > 1000
-    # The demo's meetings hold comments of their own; one more was written above.
+    # The demo's meetings and monthly reviews hold comments of their own; one more was
+    # written above.
     at_meetings = Comment.objects.filter(meeting__isnull=False).count()
-    assert before["comments.Comment"] == before["comments.CommentEvent"] == at_meetings + 1
+    on_reviews = sum(
+        Comment.objects.filter(race=p.race, period=p.period, meeting__isnull=True).count()
+        for p in Publication.objects.filter(superseded_at__isnull=True)
+        if p.is_monthly_review
+    )
+    assert on_reviews == 2
+    written = at_meetings + on_reviews + 1
+    assert before["comments.Comment"] == before["comments.CommentEvent"] == written
     assert before["meetings.SpeechAttachment"] == 1
     assert before["admin.LogEntry"] == 1
 

@@ -79,7 +79,14 @@ def connect_state_receivers() -> None:
     from rankings.models import Publication, Race, StandingExplanation
 
     for model in (Publication, Comment, StandingExplanation, Race, District, Indicator, Group):
-        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signals = [("saved", post_save), ("deleted", post_delete)]
+        if model is StandingExplanation:
+            # A receiver of deletions would make Django load every explanation it deletes
+            # (thousands, with their JSON) instead of deleting them in one statement; they
+            # are deleted by store_explanations, which renews the version itself, or with
+            # their publication, whose deletion renews it.
+            signals = signals[:1]
+        for name, signal in signals:
             signal.connect(
                 state_changed,
                 sender=model,

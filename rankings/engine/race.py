@@ -24,7 +24,7 @@ from .inputs import Figure, IndicatorInfo, PreviousStanding
 from .leaves import LeafColumn, figures_read, score_leaf
 from .methodology import DIRECTIONS, Dimension, Leaf, Methodology, iter_leaves
 from .ranking import Entry, assign_flags, competition_ranks, movement, round_half_away
-from .reasons import data_reasons, movement_reasons, strengths_and_weaknesses
+from .reasons import DeferredReasons, movement_reasons
 from .results import (
     DimensionResult,
     IndicatorColumns,
@@ -32,6 +32,7 @@ from .results import (
     RaceResult,
     Reason,
     Standing,
+    StandingReasons,
 )
 
 # Coverage is a float sum of weight shares; 0.6 may come out as 0.59999999999.
@@ -196,17 +197,12 @@ def _run_race(
         }
     scale = "log" if methodology.score.aggregation == GEOMETRIC else "score"
 
-    notes = data_reasons(columns, n)
-    merits = (
-        strengths_and_weaknesses(
-            columns,
-            contribution_matrix,
-            list(group_average.values()),
-            [i for i in range(n) if is_scored[i] and codes],
-            rule.reasons,
-        )
-        if group_average
-        else {}
+    deferred = DeferredReasons(
+        columns,
+        contribution_matrix,
+        list(group_average.values()),
+        [i for i in range(n) if is_scored[i] and codes] if group_average else [],
+        rule.reasons,
     )
     ranks = [placed[d].rank if d in placed else None for d in districts]
     moving: list[Reason | None] = (
@@ -231,8 +227,6 @@ def _run_race(
         reasons = _unranked_reasons(methodology, problems.found.get(i), eligible[i], covered[i])
         if moving[i] is not None:
             reasons.append(moving[i])
-        reasons.extend(merits.get(i, []))
-        reasons.extend(notes[i])
         standings.append(
             Standing(
                 district=district,
@@ -248,7 +242,7 @@ def _run_race(
                 dimensions=dimensions[i],
                 contributions=contributions[i],
                 contribution_scale=scale,
-                reasons=tuple(reasons),
+                reasons=StandingReasons(tuple(reasons), deferred.after, i),
             )
         )
     standings.sort(key=lambda st: (st.rank is None, st.rank or 0, st.district))

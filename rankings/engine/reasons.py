@@ -52,33 +52,8 @@ def _citer(column: LeafColumn) -> Callable[[int], dict[str, Any]]:
 
 def data_reasons(columns: Sequence[LeafColumn], districts: int) -> list[list[Reason]]:
     """Per district: missing, imputed, dropped, unloggable and capped figures, in tree order."""
-    reasons: list[list[Reason]] = [[] for _ in range(districts)]
-    kind = {"zero": "missing_zero", "average": "imputed", "reweight": "reweighted"}
-    for column in columns:
-        cite_district = _citer(column)
-        causes, policies, capped_by = column.causes, column.policies, column.capped_by
-        missing_policy, imputed_input = column.leaf.missing, column.imputed_input
-        for district in column.noted:
-            found = reasons[district]
-            cause = causes[district]
-            if cause == "not_loggable":
-                found.append(Reason("not_loggable", cite_district(district)))
-            policy = policies[district]
-            if policy is not None:
-                params = cite_district(district)
-                params["cause"] = cause
-                params["policy"] = missing_policy
-                if policy == "average":
-                    params["imputed_input"] = imputed_input
-                found.append(Reason(kind[policy], params))
-            by = capped_by[district]
-            if by is not None:
-                params = cite_district(district)
-                params["raw"] = column.unclamped[district]
-                params["capped"] = column.normalised[district]
-                params["by"] = by
-                found.append(Reason("capped", params))
-    return reasons
+    deferred = DeferredReasons(columns, np.zeros((districts, 0)), [], [], 0)
+    return [deferred.notes(district) for district in range(districts)]
 
 
 def strengths_and_weaknesses(
@@ -93,62 +68,104 @@ def strengths_and_weaknesses(
     `contributions` has a row per district and a column per leaf; only the rows of
     `districts` (those with a score) are read. Ties go to the leaf first in tree order.
     """
-    found: dict[int, list[Reason]] = {district: [] for district in districts}
-    if count == 0 or not districts:
-        return found
-    rows = np.asarray(districts)
-    mine = contributions[rows]
-    average = np.asarray(group_average, dtype=float)
-    gaps = mine - average
-    magnitude = np.maximum(1.0, np.maximum(np.abs(mine), np.abs(average)))
-    noticeable = ~(np.abs(gaps) <= RELATIVE_TOLERANCE * magnitude)
-    above = np.where(noticeable & (gaps > 0), -gaps, np.inf)
-    below = np.where(noticeable & (gaps < 0), gaps, np.inf)
-    contribution_rows = mine.tolist()
-    cited = [
-        (
-            column.leaf.indicator,
-            column.leaf.input,
-            column.values,
-            column.inputs,
-            column.normalised,
-            column.ranks,
-            column.input_average,
-            column.refs,
-        )
-        for column in columns
-    ]
-    for kind, keys in (("strength", above), ("weakness", below)):
-        order = np.argsort(keys, axis=1, kind="stable")[:, :count]
-        chosen = np.take_along_axis(keys, order, axis=1) != np.inf
-        for row, (leaves, valid) in enumerate(zip(order.tolist(), chosen.tolist(), strict=True)):
-            district = districts[row]
-            contribution_row, reasons = contribution_rows[row], found[district]
-            for leaf, keep in zip(leaves, valid, strict=True):
+    deferred = DeferredReasons(columns, contributions, group_average, districts, count)
+    return {district: deferred.merits(district) for district in districts}
+
+
+class DeferredReasons:
+    """A race's strengths, weaknesses and data notes: chosen for every district at once,
+    written out as Reasons for one district when its standing's reasons are read.
+
+    A national race has some 40,000 of them (each a Reason and a dict of ten or more
+    entries), about half of its time, while most readers read a few standings'.
+    `districts` are the rows of `contributions` with a score (the only ones given
+    strengths and weaknesses).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[LeafColumn],
+        contributions: np.ndarray,
+        group_average: Sequence[float],
+        districts: Sequence[int],
+        count: int,
+    ) -> None:
+        self._columns = columns
+        self._citers = [_citer(column) for column in columns]
+        noted: list[list[int]] = [[] for _ in range(len(contributions))]
+        for leaf, column in enumerate(columns):
+            for district in column.noted:
+                noted[district].append(leaf)
+        self._noted = noted
+        self._contributions = contributions
+        self._group_average = list(group_average)
+        self._rows = {district: row for row, district in enumerate(districts)}
+        self._choices: list[tuple[str, np.ndarray, np.ndarray]] = []
+        if count == 0 or not len(districts):
+            return
+        mine = contributions[np.asarray(districts)]
+        average = np.asarray(group_average, dtype=float)
+        gaps = mine - average
+        magnitude = np.maximum(1.0, np.maximum(np.abs(mine), np.abs(average)))
+        noticeable = ~(np.abs(gaps) <= RELATIVE_TOLERANCE * magnitude)
+        above = np.where(noticeable & (gaps > 0), -gaps, np.inf)
+        below = np.where(noticeable & (gaps < 0), gaps, np.inf)
+        for kind, keys in (("strength", above), ("weakness", below)):
+            order = np.argsort(keys, axis=1, kind="stable")[:, :count]
+            chosen = np.take_along_axis(keys, order, axis=1) != np.inf
+            self._choices.append((kind, order, chosen))
+
+    def after(self, district: int) -> list[Reason]:
+        """What follows a standing's own reasons: strengths, weaknesses, then data notes."""
+        return self.merits(district) + self.notes(district)
+
+    def merits(self, district: int) -> list[Reason]:
+        """The district's strengths, then its weaknesses (none without a score)."""
+        row = self._rows.get(district)
+        if row is None or not self._choices:
+            return []
+        reasons = []
+        contribution_row = self._contributions[district].tolist()
+        for kind, order, chosen in self._choices:
+            for leaf, keep in zip(order[row].tolist(), chosen[row].tolist(), strict=True):
                 if not keep:
                     break
                 contribution = contribution_row[leaf]
-                average = group_average[leaf]
-                indicator, input_kind, values, inputs, normalised, ranks, input_average, refs = (
-                    cited[leaf]
-                )
-                # `cite` and the three figures of the comparison, as one dict literal (the
-                # same keys in the same order): 17,000 of them in a national race.
-                params = {
-                    "indicator": indicator,
-                    "input_kind": input_kind,
-                    "value": values[district],
-                    "input": inputs[district],
-                    "normalised": normalised[district],
-                    "rank": ranks[district],
-                    "input_average": input_average,
-                    "ref": refs[district],
-                    "contribution": contribution,
-                    "group_average": average,
-                    "gap": contribution - average,
-                }
+                average = self._group_average[leaf]
+                params = self._citers[leaf](district)
+                params["contribution"] = contribution
+                params["group_average"] = average
+                params["gap"] = contribution - average
                 reasons.append(Reason(kind, params))
-    return found
+        return reasons
+
+    def notes(self, district: int) -> list[Reason]:
+        """Missing, imputed, dropped, unloggable and capped figures, in tree order."""
+        found: list[Reason] = []
+        for leaf in self._noted[district]:
+            column, cite_district = self._columns[leaf], self._citers[leaf]
+            cause = column.causes[district]
+            if cause == "not_loggable":
+                found.append(Reason("not_loggable", cite_district(district)))
+            policy = column.policies[district]
+            if policy is not None:
+                params = cite_district(district)
+                params["cause"] = cause
+                params["policy"] = column.leaf.missing
+                if policy == "average":
+                    params["imputed_input"] = column.imputed_input
+                found.append(Reason(_POLICY_REASONS[policy], params))
+            by = column.capped_by[district]
+            if by is not None:
+                params = cite_district(district)
+                params["raw"] = column.unclamped[district]
+                params["capped"] = column.normalised[district]
+                params["by"] = by
+                found.append(Reason("capped", params))
+        return found
+
+
+_POLICY_REASONS = {"zero": "missing_zero", "average": "imputed", "reweight": "reweighted"}
 
 
 def movement_reasons(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -107,6 +107,62 @@ class IndicatorResults(Mapping[str, IndicatorResult]):
         return (dict, (dict(self.items()),))
 
 
+class StandingReasons(Sequence[Reason]):
+    """One standing's reasons: its own (unranked, rank change) given, the rest (strengths,
+    weaknesses, data notes) written out by `more(district)` when first read, then kept.
+
+    Read-only and tuple-like: it equals, hashes, pickles and copies as the tuple it stands
+    for.
+    """
+
+    __slots__ = ("_built", "_district", "_head", "_more")
+
+    def __init__(
+        self, head: tuple[Reason, ...], more: Callable[[int], list[Reason]], district: int
+    ) -> None:
+        self._head = head
+        self._more = more
+        self._district = district
+        self._built: tuple[Reason, ...] | None = None
+
+    def _all(self) -> tuple[Reason, ...]:
+        built = self._built
+        if built is None:
+            built = self._built = self._head + tuple(self._more(self._district))
+        return built
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Reason]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StandingReasons):
+            other = other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        return self._all() + tuple(other)
+
+    def __radd__(self, other: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        return tuple(other) + self._all()
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
+
+
 @dataclass(frozen=True)
 class DimensionResult:
     score: float | None
@@ -131,7 +187,7 @@ class Standing:
     dimensions: dict[str, DimensionResult]
     contributions: dict[str, float]  # indicator code -> contribution; empty without a score
     contribution_scale: str  # "score" (sum to score) or "log" (sum to ln score)
-    reasons: tuple[Reason, ...]
+    reasons: Sequence[Reason]  # StandingReasons from run_race
 
     def to_dict(self) -> dict[str, Any]:
         return {

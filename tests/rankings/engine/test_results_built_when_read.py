@@ -1,4 +1,5 @@
-"""A standing's indicator results are built when read, and behave as the plain dict."""
+"""A standing's indicator results and reasons are built when read, and behave as the plain
+dict and tuple they stand for."""
 
 import copy
 import pickle
@@ -48,4 +49,24 @@ def test_it_pickles_and_copies_as_a_plain_dict():
     for copied in (pickle.loads(pickle.dumps(standing)), copy.deepcopy(standing)):
         assert type(copied.indicators) is dict
         assert copied.indicators == plain
+        assert copied == standing
+
+
+def test_reasons_read_like_the_tuple_they_stand_for():
+    standing = _standing()
+    reasons = standing.reasons
+    plain = tuple(reasons)
+    assert plain and reasons == plain and plain == reasons
+    assert len(reasons) == len(plain) and reasons[0] == plain[0] and reasons[-1:] == plain[-1:]
+    assert [r.kind for r in reasons] == [r.kind for r in plain]
+    assert repr(reasons) == repr(plain)
+    assert reasons + () == plain and () + reasons == plain
+
+
+def test_reasons_pickle_and_copy_as_a_plain_tuple():
+    standing = _standing()
+    plain = tuple(standing.reasons)
+    for copied in (pickle.loads(pickle.dumps(standing)), copy.deepcopy(standing)):
+        assert type(copied.reasons) is tuple
+        assert copied.reasons == plain
         assert copied == standing

@@ -55,6 +55,12 @@ def _usable(x: float | None) -> bool:
     return x is not None and math.isfinite(x)
 
 
+def _finite_or_overflow(result: float) -> tuple[float | None, str | None]:
+    # A figure divided by a base near zero (last year 1e-307) overflows to infinity: no race
+    # can rank it, so it is missing like a zero base, and says why.
+    return (result, None) if math.isfinite(result) else (None, "overflow")
+
+
 def derive_input(kind: str, figure: Figure | None) -> tuple[float | None, str | None]:
     """The input of the given kind, or (None, cause) when it cannot be computed."""
     if figure is None or not _usable(figure.value):
@@ -67,12 +73,14 @@ def derive_input(kind: str, figure: Figure | None) -> tuple[float | None, str | 
             return None, "no_last_year"
         if figure.last_year == 0:
             return None, "zero_last_year"
-        return (value / figure.last_year - 1.0) * 100.0, None  # type: ignore[operator]
+        return _finite_or_overflow((value / figure.last_year - 1.0) * 100.0)  # type: ignore[operator]
     if not _usable(figure.target):
         return None, "no_target"
     if figure.target == 0:
         return None, "zero_target"
     completion = value / figure.target * 100.0  # type: ignore[operator]
+    if not math.isfinite(completion):
+        return None, "overflow"
     if kind == "target_completion":
         return completion, None
     if kind == "progress":
@@ -169,6 +177,9 @@ def derive_column(
                 refuse(ok & ~np.isfinite(share), "no_year_share")
                 ok &= np.isfinite(share)
                 shown = shown - share * 100.0
+    # A division by a base near zero overflows to infinity: missing, as in derive_input.
+    refuse(ok & ~np.isfinite(shown), "overflow")
+    ok &= np.isfinite(shown)
     shown_list: list[float | None] = shown.tolist()
     for i in np.flatnonzero(~ok).tolist():
         shown_list[i] = None

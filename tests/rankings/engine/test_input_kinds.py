@@ -104,3 +104,20 @@ def test_growth_then_log_transform_compose():
         {"A": {"x": Figure(20.0, last_year=10.0)}},
     )
     assert result.standing("A").indicators["x"].normalised == pytest.approx(math.log(100.0))
+
+
+def test_a_growth_or_completion_overflowing_to_infinity_is_missing_and_says_it_overflowed():
+    # Last year 1e-307 (or a target that small) makes the ratio overflow a float: the race
+    # must not fail on it, and the figure is missing with its own cause.
+    figures = {
+        "A": Figure(110.0, last_year=100.0, target=100.0),
+        "B": Figure(1e10, last_year=1e-307, target=1e-307),
+    }
+    for kind in ("growth", "target_completion"):
+        result = race(
+            methodology(leaf("x", "raw", input=kind, missing="zero")),
+            {district: {"x": figure} for district, figure in figures.items()},
+        )
+        assert [p["cause"] for p in reasons(result, "B", "missing_zero")] == ["overflow"]
+        assert reasons(result, "A", "missing_zero") == []
+        assert [s.district for s in result.standings] == ["A", "B"]

@@ -24,7 +24,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from districts.periods import Period
-from pages.versioned_cache import versioned_get_or_load, versions_renew
+from pages.versioned_cache import (
+    versioned_get_or_load,
+    versions_read_with_every_request,
+    versions_renew,
+)
 from rankings.selectors.leaderboard_pages import (
     PublishedLeaderboardState,
     published_leaderboard_state,
@@ -77,6 +81,10 @@ def connect_state_receivers() -> None:
     from comments.models import Comment
     from districts.models import District, Group, Indicator
     from rankings.models import Publication, Race, StandingExplanation
+
+    # Fetched with the signed-in user's versions: a leaderboard this process has read since
+    # then is served without another round trip to the cache.
+    versions_read_with_every_request(STATE_VERSION_KEY)
 
     for model in (Publication, Comment, StandingExplanation, Race, District, Indicator, Group):
         signals = [("saved", post_save), ("deleted", post_delete)]

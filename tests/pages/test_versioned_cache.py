@@ -67,3 +67,63 @@ def test_a_value_not_worth_keeping_is_read_again():
             "entry", version_keys=["v"], load=load, timeout=60, keep=lambda v: v is not None
         )
     assert loads == [1, 1]
+
+
+def in_a_request(action):
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    try:
+        return action()
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_within_a_request_versions_read_once_are_trusted_until_it_ends():
+    loads = []
+    in_a_request(lambda: read(loads, "first"))
+    cache.set("v", "renewed by another process")
+
+    # The request read "v" before the other process renewed it: like a request that read
+    # the database just before a change, it finishes with what it read.
+    assert in_a_request(lambda: [read(loads, "second"), read(loads, "third")]) == [
+        "second",
+        "second",
+    ]
+    assert in_a_request(lambda: read(loads, "fourth")) == "second"
+
+
+def test_a_change_made_by_the_request_itself_is_seen_by_its_next_read():
+    loads = []
+
+    def change_then_read():
+        first = read(loads, "before")
+        versions_renew(["v"])
+        return first, read(loads, "after")
+
+    assert in_a_request(change_then_read) == ("before", "after")
+
+
+def test_versions_read_with_every_request_come_with_the_first_read(monkeypatch):
+    from pages import versioned_cache
+
+    monkeypatch.setattr(versioned_cache, "_with_every_request", {"other-v"})
+    loads = []
+
+    def two_reads():
+        read(loads, "x")
+        return versioned_get_or_load(
+            "other", version_keys=["other-v"], load=lambda: "other", timeout=9
+        )
+
+    in_a_request(two_reads)  # both entries now held by this process
+    calls = []
+
+    class Spy:
+        def __getattr__(self, name):
+            method = getattr(cache, name)
+            return lambda *args, **kwargs: calls.append((name, *args)) or method(*args, **kwargs)
+
+    monkeypatch.setattr(versioned_cache, "cache", Spy())
+    assert in_a_request(two_reads) == "other"
+    assert calls == [("get_many", ["entry", "v", "other-v"])]  # one round trip for both

@@ -72,6 +72,28 @@ def sign_in(live_server):
 
 
 @pytest.fixture
+def signed_in(browser, live_server, sign_in):
+    """A page of its own per user (several users at once), in the language asked for."""
+    contexts = []
+
+    def as_user(username: str, language: str = "en"):
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, accept_downloads=True
+        )
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return sign_in(page, username)
+
+    yield as_user
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

@@ -9,7 +9,7 @@ from docx import Document
 
 from comments.models import Comment
 from meetings.models import DeploymentTask, Meeting, MeetingStatus, SpeechAttachment
-from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,32 +18,6 @@ CLERK_DISTRICT = "220106"  # the demo clerk looks after Lüyuan District
 TITLE = "Special horse-race meeting (browser test)"
 # The smallest file a PDF reader accepts as a PDF: its header is what the upload checks.
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
-
-    def as_user(username: str, language: str = "en"):
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 900}, accept_downloads=True
-        )
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "url": live_server.url}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield as_user
-    for context in contexts:
-        context.close()
 
 
 def test_a_meeting_from_planning_to_the_minutes_read_in_chinese(

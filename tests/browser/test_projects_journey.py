@@ -14,7 +14,6 @@ from django.utils import timezone
 from comments.models import Comment
 from districts.periods import Period
 from projects.models import Problem, ProblemStatus, Project, ProjectReport
-from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,32 +23,8 @@ MONTH = "2026-10"  # the demo's latest monthly review
 PROBLEM = "Grid connection for the second plant waits on the power company (browser test)"
 
 
-@pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
-
-    def as_user(username: str, language: str = "en"):
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "url": live_server.url}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield as_user
-    for context in contexts:
-        context.close()
-
-
 def test_a_week_reported_escalated_on_the_board_and_a_monthly_review_commented(
-    demo, signed_in, live_server
+    demo, signed_in, live_server, screenshot
 ):
     week = Period.week_of(timezone.localdate())
     projects = list(
@@ -106,8 +81,7 @@ def test_a_week_reported_escalated_on_the_board_and_a_monthly_review_commented(
     assert line.count() == 1
     assert "escalated" in line.inner_text()
     assert second.name in line.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    reviewer.screenshot(path=str(SCREENSHOTS / "board-en.png"), full_page=True)
+    screenshot(reviewer, "board-en")
 
     # An official reads the latest monthly review, marked as such, and comments on it.
     official = signed_in("official")
@@ -121,11 +95,10 @@ def test_a_week_reported_escalated_on_the_board_and_a_monthly_review_commented(
     assert (comment.race.code, comment.period) == (RACE, MONTH)
 
 
-def test_the_board_and_a_project_page_in_both_languages(demo, signed_in, live_server):
+def test_the_board_and_a_project_page_in_both_languages(demo, signed_in, live_server, screenshot):
     """Screenshots of the board and a project page, in English and Chinese, for review."""
     week = Period.week_of(timezone.localdate()).previous()
     project = Project.objects.filter(unit__code=CLERK_UNIT).order_by("pk").first()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for language, board_heading, project_heading in (
         ("en", "scheduling board", "Weekly reports"),
         ("zh-hans", "调度", "周报"),
@@ -133,8 +106,8 @@ def test_the_board_and_a_project_page_in_both_languages(demo, signed_in, live_se
         page = signed_in("viewer", language)
         page.goto(f"{live_server.url}/projects/board/{week.code}/")
         assert board_heading in page.locator("h1").inner_text()
-        page.screenshot(path=str(SCREENSHOTS / f"board-week-{language}.png"), full_page=True)
+        screenshot(page, f"board-week-{language}")
         page.goto(f"{live_server.url}/projects/{project.pk}/")
         assert project.name in page.locator("h1").inner_text()
         assert project_heading in page.locator("main").inner_text()
-        page.screenshot(path=str(SCREENSHOTS / f"project-{language}.png"), full_page=True)
+        screenshot(page, f"project-{language}")

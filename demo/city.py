@@ -28,12 +28,22 @@ from demo.departments import (
 )
 from demo.months import (
     demo_months,
+    entered_monthly,
+    entered_months,
     load_demo_monthly_reviews,
     load_demo_review_comments,
     month_figures,
 )
 from demo.returns import DEMO_RETURN_SEED, load_demo_in_progress, load_demo_returns
-from districts.models import District, DistrictKind, Group, Indicator, Value, ValueStatus
+from districts.models import (
+    District,
+    DistrictKind,
+    Group,
+    Indicator,
+    RollUpKind,
+    Value,
+    ValueStatus,
+)
 from districts.periods import Period, PeriodKind
 from meetings.demo import DEMO_RACES, load_demo_meetings, load_demo_rectifications
 from projects.demo import load_demo_projects
@@ -115,6 +125,8 @@ class DemoIndicator:
     decimals: int
     direction: str = "higher"
     cumulative: bool = False
+    # How a race reads a quarter not entered for itself: a year to date from its last month.
+    roll_up: str = RollUpKind.NONE
     # Rates: centre and spread of the year-to-date growth rate (%).
     centre: float = 0.0
     spread: float = 0.0
@@ -194,6 +206,7 @@ INDICATORS = [
         "opening",
         0,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_district=3000,
         target_zone=12000,
         min_value=0,
@@ -206,6 +219,7 @@ INDICATORS = [
         "investment",
         0,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_district=20,
         target_zone=45,
         min_value=0,
@@ -218,6 +232,7 @@ INDICATORS = [
         "investment",
         2,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_district=60,
         target_zone=180,
         min_value=0,
@@ -254,6 +269,13 @@ def demo_quarters() -> list[Period]:
     while len(periods) < DEMO_QUARTERS:
         periods.append(periods[-1].next())
     return periods
+
+
+def month_entered_quarters() -> list[Period]:
+    """The demo quarters whose year-to-date figures are entered month by month, the quarter
+    rolled up by the races from its last month: the latest one, as a bureau that began
+    collecting monthly figures this year would have them."""
+    return demo_quarters()[-1:]
 
 
 def _quantize(number: float, decimals: int) -> Decimal:
@@ -374,6 +396,7 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
                 "decimals": spec.decimals,
                 "frequency": "quarterly",
                 "cumulative": spec.cumulative,
+                "roll_up": spec.roll_up,
                 "order": order,
                 "min_value": spec.min_value,
                 "max_value": spec.max_value,
@@ -399,9 +422,27 @@ def load_demo(*, force: bool = False) -> DemoLoadResult:
     )
     # The latest two months, for the monthly reviews: drawn from the quarters' figures.
     months = demo_months(last_quarter=demo_quarters()[-1])
-    figures = chain(quarter_figures, month_figures(quarter_figures=quarter_figures, months=months))
+    # A quarter's year-to-date figures entered monthly stand in for the quarter's own; a month
+    # both give (the one closing the quarter) is the same figure, written once.
+    monthly = month_entered_quarters()
+    figures: dict[tuple[int, int, Period], tuple] = {}
+    for figure in chain(
+        (f for f in quarter_figures if not entered_monthly(f[1], f[2], monthly)),
+        entered_months(quarter_figures=quarter_figures, quarters=monthly),
+        month_figures(quarter_figures=quarter_figures, months=months),
+    ):
+        figures.setdefault((figure[0].pk, figure[1].pk, figure[2]), figure)
+    # A figure an earlier demo entered for a quarter it now enters monthly goes, so that the
+    # race rolls the quarter up (a figure entered by hand is never touched).
+    gone = [
+        existing.pop(key).pk
+        for key in list(existing)
+        if key[2] in {q.code for q in monthly}
+        and (key[0], key[1], Period.parse(key[2])) not in figures
+    ]
+    Value.objects.filter(pk__in=gone).delete()
     to_create, to_update = [], []
-    for district, indicator, period, number, target in figures:
+    for district, indicator, period, number, target in figures.values():
         figure = _quantize(number, indicator.decimals)
         current = existing.get((district.pk, indicator.pk, period.code))
         if current is None:

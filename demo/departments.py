@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from districts.models import District, DistrictKind, Indicator
+from districts.models import District, DistrictKind, Indicator, RollUpKind
 from districts.periods import Period
 
 DEPARTMENTS_GROUP = ("departments", "市直部门", "Municipal departments", 3)
@@ -81,6 +81,8 @@ class DepartmentIndicator:
     decimals: int
     direction: str = "higher"
     cumulative: bool = False
+    # How a race reads a quarter not entered for itself: a year to date from its last month.
+    roll_up: str = RollUpKind.NONE
     # Year-to-date amounts: the range of a department's annual target.
     target_low: float = 0.0
     target_high: float = 0.0
@@ -102,6 +104,7 @@ DEPARTMENT_INDICATORS = [
         "tasks",
         0,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_low=18,
         target_high=40,
         at_most_target=True,
@@ -115,6 +118,7 @@ DEPARTMENT_INDICATORS = [
         "investment",
         2,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_low=20,
         target_high=160,
         min_value=0,
@@ -127,6 +131,7 @@ DEPARTMENT_INDICATORS = [
         "fiscal",
         2,
         cumulative=True,
+        roll_up=RollUpKind.LAST,
         target_low=3,
         target_high=25,
         min_value=0,

@@ -7,6 +7,10 @@ Every figure is invented (the demo's illustrative note), as the quarters' are. E
 is then published on both months (a monthly review) and an official comments on the latest.
 Loading again changes nothing: figures are compared before they are written, publishing
 unchanged inputs adds no revision, and a comment already there is not posted again.
+
+The year-to-date figures of the latest demo quarter are entered month by month instead of for
+the quarter (``entered_months``): the race rolls the quarter up from its last month (the
+indicators' ``roll_up`` is ``last``, docs/periods.md), so its standings are the same figures.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from decimal import Decimal
 
 from comments.models import Comment
 from comments.services import comment_post
-from districts.models import District, Indicator
+from districts.models import District, Indicator, RollUpKind
 from districts.periods import Period, PeriodKind
 from rankings.models import Race, Standing
 from rankings.services.publishing import standings_publish
@@ -94,6 +98,36 @@ def month_figures(*, quarter_figures: Iterable[Figure], months: list[Period]) ->
                 figure = max(figure, float(indicator.min_value))
             if indicator.max_value is not None:
                 figure = min(figure, float(indicator.max_value))
+            yield district, indicator, month, figure, target
+
+
+def entered_monthly(indicator: Indicator, period: Period, quarters: Iterable[Period]) -> bool:
+    """Whether the demo enters ``indicator`` month by month in ``period``, one of ``quarters``
+    (the quarters it converts), instead of for the quarter: its year-to-date figures, which
+    races roll up from the quarter's last month."""
+    return period in quarters and indicator.roll_up == RollUpKind.LAST
+
+
+def entered_months(
+    *, quarter_figures: Iterable[Figure], quarters: list[Period]
+) -> Iterator[Figure]:
+    """The months of each of ``quarters`` for the figures it enters monthly (``entered_monthly``).
+
+    The quarter's last month is the quarter's figure, as it is (both are the year to date
+    then), so that the rolled-up quarter ranks as the entered one did. Each month before is a
+    little below the next at the pace of the year elapsed, so a year to date never falls.
+    """
+    rng = random.Random(f"{MONTH_SEED}-entered")
+    for district, indicator, period, number, target in quarter_figures:
+        if not entered_monthly(indicator, period, quarters):
+            continue
+        months = period.parts(PeriodKind.MONTH)
+        figures = [number]
+        for month, later in zip(reversed(months[:-1]), reversed(months[1:]), strict=True):
+            figures.insert(
+                0, figures[0] / later.year_share * month.year_share * rng.uniform(0.95, 1.0)
+            )
+        for month, figure in zip(months, figures, strict=True):
             yield district, indicator, month, figure, target
 
 

@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Case, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -22,7 +23,7 @@ from districts.models import (
     Value,
     ValueStatus,
 )
-from districts.periods import Period
+from districts.periods import Period, PeriodKind
 
 DEMO_RETURN_SEED = "saima-demo-returns-v1"
 RETURNED_REASON = "示例：请核实固定资产投资增速 (illustrative: please check the investment growth)"
@@ -86,9 +87,14 @@ def load_demo_in_progress(
         period=period.code, defaults={"due": deadline_of(period)}
     )
     rng = random.Random(f"{DEMO_RETURN_SEED}-{period.code}")
+    # A figure entered monthly in ``last`` (its quarter rolled up) goes on from the quarter's
+    # last month: the same year-to-date figure the race reads for the quarter.
+    closing_month = last.parts(PeriodKind.MONTH)[-1]
     earlier = {
         (v.district_id, v.indicator_id): v
-        for v in Value.objects.filter(district__in=districts, period=last.code)
+        for v in Value.objects.filter(
+            district__in=districts, period__in=[closing_month.code, last.code]
+        ).order_by(Case(When(period=last.code, then=0), default=1).desc())
     }
     taken = set(
         Value.objects.filter(district__in=districts, period=period.code).values_list(

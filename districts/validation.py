@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from districts.decimals import format_decimal
 from districts.models import FREQUENCY_PERIOD_KINDS, Indicator
-from districts.periods import Period, PeriodError, is_week_code
+from districts.periods import Period, PeriodError, PeriodKind, is_week_code
+from districts.rollup import RollUp
 
 WEEKS_NOT_ACCEPTED = gettext_lazy(
     "Weeks (such as 2026-W14) are not accepted here: write a year (2025), a quarter (2025Q1) "
@@ -36,12 +37,16 @@ def period_problem(indicator: Indicator, period_code: str) -> str | None:
     except PeriodError as error:
         return str(error)
     expected = FREQUENCY_PERIOD_KINDS.get(indicator.frequency)
-    if expected is not None and period.kind != expected:
-        return (
-            f"{indicator.code} is entered {indicator.frequency}: a {expected} period is "
-            f"needed, not the {period.kind} {period.code}"
-        )
-    return None
+    if expected is None or period.kind == expected:
+        return None
+    # An indicator that rolls up is entered by month too: its months make its quarters and
+    # years (districts.rollup), and a monthly review reads them.
+    if indicator.roll_up != RollUp.NONE and period.kind is PeriodKind.MONTH:
+        return None
+    return (
+        f"{indicator.code} is entered {indicator.frequency}: a {expected} period is "
+        f"needed, not the {period.kind} {period.code}"
+    )
 
 
 def target_problem(target: Decimal | None) -> str | None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from districts.models import Indicator, RollUpKind
 from districts.rollup import RollUp
+from districts.validation import period_problem
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,23 @@ def test_the_indicator_admin_lists_and_edits_the_roll_up(admin_client):
     assert "roll_up" in listing.context["cl"].list_display
     page = admin_client.get(reverse("admin:districts_indicator_change", args=[indicator.pk]))
     assert page.context["adminform"].form["roll_up"].value() == "sum"
+
+
+@pytest.mark.parametrize("roll_up", ["sum", "last", "mean"])
+def test_an_indicator_that_rolls_up_takes_figures_for_its_months_too(roll_up):
+    quarterly = IndicatorFactory(frequency="quarterly", roll_up=roll_up)
+    yearly = IndicatorFactory(frequency="yearly", roll_up=roll_up)
+    assert period_problem(quarterly, "2026-08") is None
+    assert period_problem(quarterly, "2026Q3") is None
+    assert period_problem(yearly, "2026-08") is None
+    # Its months make quarters and years; nothing makes a quarter into a year here.
+    assert "a year period is needed" in period_problem(yearly, "2026Q3")
+
+
+def test_an_indicator_that_does_not_roll_up_takes_its_own_frequency_only():
+    quarterly = IndicatorFactory(frequency="quarterly", roll_up="none")
+    assert period_problem(quarterly, "2026-08") == (
+        f"{quarterly.code} is entered quarterly: a quarter period is needed, not the month 2026-08"
+    )
+    monthly = IndicatorFactory(frequency="monthly", roll_up="sum")
+    assert "a month period is needed" in period_problem(monthly, "2026Q3")

@@ -51,10 +51,14 @@ def rectification_items_from_publication(*, publication: Publication) -> list[Re
     """
     if publication.is_monthly_review:
         return []
+    # Values, not instances: `only("district_id")` defers the key itself, and reading it
+    # back cost a query per standing (2,844 queries, 2.7 s, after a national publish).
     flagged = [
-        s.district_id
-        for s in publication.standings.only("district_id", "flags")
-        if YELLOW in (s.flags or [])
+        district_id
+        for district_id, flags in publication.standings.order_by().values_list(
+            "district_id", "flags"
+        )
+        if YELLOW in (flags or [])
     ]
     items = []
     this_period = Period.parse(publication.period)

@@ -208,3 +208,17 @@ def test_nobody_decides_a_plan_not_yet_submitted_nor_rewrites_a_closed_item(db):
     plan_accept(item=item, user=reviewer)
     with pytest.raises(PermissionDenied):
         plan_submit(item=item, user=reviewer, **PLAN)
+
+
+def test_finding_the_yellow_flags_reads_the_standings_once(db):
+    """Whatever the number of standings: a national race has 2,844 and flags a few."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    race = build_published_race(periods=1)
+    publication = race.publications[0]
+    assert publication.standings.count() > len(_yellow(publication))
+    with CaptureQueriesContext(connection) as queries:
+        rectification_items_from_publication(publication=publication)
+    reads_of_standings = [q for q in queries if 'FROM "rankings_standing"' in q["sql"]]
+    assert len(reads_of_standings) == 1

@@ -87,6 +87,16 @@ class IndicatorResults(Mapping[str, IndicatorResult]):
         self._columns = columns
         self._district = district
 
+    @property
+    def columns(self) -> IndicatorColumns:
+        """The race's columns this district's results are read from."""
+        return self._columns
+
+    @property
+    def district(self) -> int:
+        """This district's index in those columns."""
+        return self._district
+
     def __getitem__(self, code: str) -> IndicatorResult:
         return self._columns.result(self._columns.index[code], self._district)
 

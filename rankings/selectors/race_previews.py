@@ -13,12 +13,7 @@ from dataclasses import dataclass
 from districts.periods import Period
 from districts.rollup import RollUp
 from rankings.engine import Methodology, RaceResult, parse_methodology, run_race
-from rankings.entered_values import (
-    EnteredValues,
-    engine_standings_details,
-    entered_values_ranked,
-    indicator_details,
-)
+from rankings.entered_values import EnteredValues, engine_entered_values, indicators_details
 from rankings.errors import RaceConfigurationError
 from rankings.models import MethodologyVersion, Publication, Race, Standing
 from rankings.selectors.publications import previous_standings, publication_current
@@ -147,7 +142,8 @@ def standing_rows(
     """The engine's standings as Standing rows: saved when published, shown as a preview."""
     ranked = preview_entered_values(preview)
     rows = []
-    for standing in preview.result.standings:
+    standings = preview.result.standings
+    for standing, details in zip(standings, indicators_details(standings, ranked), strict=True):
         rows.append(
             Standing(
                 publication=publication,
@@ -161,7 +157,7 @@ def standing_rows(
                 rank_change=standing.rank_change,
                 movement=standing.movement,
                 contributions=dict(standing.contributions),
-                indicators=indicator_details(standing, ranked),
+                indicators=details,
                 reasons=[reason.to_dict() for reason in standing.reasons],
             )
         )
@@ -171,7 +167,7 @@ def standing_rows(
 def preview_entered_values(preview: RacePreview) -> EnteredValues:
     """The entered figures of the computed race ranked per indicator (stored when published)."""
     directions = {code: i.direction for code, i in preview.inputs.indicators.items()}
-    return entered_values_ranked(engine_standings_details(preview.result.standings), directions)
+    return engine_entered_values(preview.result.standings, directions)
 
 
 def publication_inputs_changed(*, publication: Publication) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from districts.periods import Period
 from districts.services.review import values_lock
 from rankings.engine import cycle_collection_paused
-from rankings.entered_values import EnteredValues, indicator_details
+from rankings.entered_values import EnteredValues, indicators_details
 from rankings.errors import RaceConfigurationError
 from rankings.models import Publication, Race, Standing
 from rankings.selectors.publications import publication_current
@@ -127,7 +127,10 @@ def _standings_store(
             f"COPY {table} ({', '.join(map(quote, _STANDING_COLUMNS))}) FROM STDIN"
         ) as copy,
     ):
-        for standing in preview.result.standings:
+        standings = preview.result.standings
+        for standing, details in zip(
+            standings, indicators_details(standings, entered), strict=True
+        ):
             copy.write_row(
                 (
                     publication.pk,
@@ -141,7 +144,7 @@ def _standings_store(
                     standing.rank_change,
                     standing.movement,
                     _json(dict(standing.contributions)),
-                    _json(indicator_details(standing, entered)),
+                    _json(details),
                     _json([reason.to_dict() for reason in standing.reasons]),
                 )
             )

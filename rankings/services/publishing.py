@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import orjson
@@ -76,13 +77,16 @@ def standings_publish(*, race: Race, period: Period, user=None) -> PublishResult
             supersedes=current,
             entered_values=entered.summary,
         )
-        _standings_store(preview=preview, publication=publication, entered=entered)
+        # The figures the standings cite cannot change under them until a reviewer reopens them.
+        cited = race_cited_values(race=race, period=period, methodology=prepared.methodology)
+        if connection.vendor == "postgresql":
+            _standings_copy_while_locking(
+                preview=preview, publication=publication, entered=entered, cited=cited, user=user
+            )
+        else:
+            Standing.objects.bulk_create(standing_rows(preview=preview, publication=publication))
+            values_lock(values=cited, user=user)
         explanations_at_publish(publication=publication, preview=preview)
-    # The figures the standings cite cannot change under them until a reviewer reopens them.
-    values_lock(
-        values=race_cited_values(race=race, period=period, methodology=prepared.methodology),
-        user=user,
-    )
     return PublishResult(publication, True, current)
 
 
@@ -105,20 +109,31 @@ _STANDING_COLUMNS = (
 
 
 def _json(value) -> str:
-    # orjson: the standard encoder spends over a second on a national race's 58 MB.
+    # orjson: the standard encoder spends over a second on a national race's 58 MB; a
+    # str, not bytes, so that COPY quotes it as text.
     return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
-def _standings_store(
-    *, preview: RacePreview, publication: Publication, entered: EnteredValues
+def _standings_copy_while_locking(
+    *,
+    preview: RacePreview,
+    publication: Publication,
+    entered: EnteredValues,
+    cited,
+    user,
 ) -> None:
-    """Write the standings: by COPY on PostgreSQL, where a national race's 2,844 standings
-    carry about 58 MB of JSON that an INSERT would quote in Python; in bulk elsewhere.
-    The JSON is what JSONField would store (PostgreSQL keeps it as jsonb either way)."""
-    if connection.vendor != "postgresql":
-        Standing.objects.bulk_create(standing_rows(preview=preview, publication=publication))
-        return
-    districts = preview.inputs.districts
+    """Lock the cited figures and write the standings by COPY, the two overlapped.
+
+    Locking a national race's 110,000 figures (their UPDATE and a history row each) keeps
+    PostgreSQL busy for one to two seconds while this process only waits, and turning its
+    2,844 standings into rows of JSON (about 60 MB) is a second of Python that needs no
+    database: a worker thread makes the rows meanwhile (the wait releases the GIL). Only
+    this thread touches the connection, so both stay in the publishing transaction.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="standing-rows") as worker:
+        rows = worker.submit(_standing_copy_rows, preview, entered)
+        values_lock(values=cited, user=user)
+        copy_rows = rows.result()
     quote = connection.ops.quote_name
     table = quote(Standing._meta.db_table)
     with (
@@ -127,24 +142,29 @@ def _standings_store(
             f"COPY {table} ({', '.join(map(quote, _STANDING_COLUMNS))}) FROM STDIN"
         ) as copy,
     ):
-        standings = preview.result.standings
-        for standing, details in zip(
-            standings, indicators_details(standings, entered), strict=True
-        ):
-            copy.write_row(
-                (
-                    publication.pk,
-                    districts[standing.district].pk,
-                    standing.rank,
-                    standing.tied,
-                    standing.score,
-                    standing.ranking_score,
-                    standing.coverage,
-                    _json(list(standing.flags)),
-                    standing.rank_change,
-                    standing.movement,
-                    _json(dict(standing.contributions)),
-                    _json(details),
-                    _json([reason.to_dict() for reason in standing.reasons]),
-                )
-            )
+        for row in copy_rows:
+            copy.write_row((publication.pk, *row))
+
+
+def _standing_copy_rows(preview: RacePreview, entered: EnteredValues) -> list[tuple]:
+    """Each standing as its COPY row after the publication's id. The JSON is what
+    JSONField would store (PostgreSQL keeps it as jsonb either way)."""
+    districts = preview.inputs.districts
+    standings = preview.result.standings
+    return [
+        (
+            districts[standing.district].pk,
+            standing.rank,
+            standing.tied,
+            standing.score,
+            standing.ranking_score,
+            standing.coverage,
+            _json(list(standing.flags)),
+            standing.rank_change,
+            standing.movement,
+            _json(dict(standing.contributions)),
+            _json(details),
+            _json([reason.to_dict() for reason in standing.reasons]),
+        )
+        for standing, details in zip(standings, indicators_details(standings, entered), strict=True)
+    ]

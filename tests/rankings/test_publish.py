@@ -216,3 +216,31 @@ def test_publishing_a_revision_records_history_only_for_figures_not_locked_befor
     }
     assert grown == {corrected.pk}
     assert Value.objects.get(pk=corrected.pk).locked
+
+
+@pytest.mark.parametrize("failing", ["rows", "lock"])
+def test_a_publish_that_fails_half_way_leaves_nothing_behind(failing, monkeypatch):
+    """On PostgreSQL the standings' rows are made in a worker thread while the cited figures
+    are locked: a failure in either undoes both, the publication with them."""
+    import rankings.services.publishing as publishing
+
+    scene = build_published_race(periods=1)
+    period = scene.latest_period
+    corrected = Value.objects.filter(period=period.code).first()
+    Value.objects.filter(period=period.code).update(locked=False)
+    Value.objects.filter(pk=corrected.pk).update(value=Decimal("99"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"{failing} failed")
+
+    monkeypatch.setattr(
+        publishing, "_standing_copy_rows" if failing == "rows" else "values_lock", broken
+    )
+    if failing == "rows":
+        # The other databases write the standings in bulk, without the worker.
+        monkeypatch.setattr(publishing, "standing_rows", broken)
+    with pytest.raises(RuntimeError, match=f"{failing} failed"):
+        standings_publish(race=scene.race, period=period)
+    assert Publication.objects.filter(race=scene.race).count() == 1
+    assert not Publication.objects.get(race=scene.race).superseded_at
+    assert not Value.objects.filter(period=period.code, locked=True).exists()

@@ -271,15 +271,15 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
     district_order = {c: (d.order, c) for c, d in districts.items()}
     indicator_order = {c: (i.order, c) for c, i in indicators.items()}
 
-    def in_value_order(row: tuple) -> tuple:
-        return district_order[row[1]], indicator_order[row[2]]
+    def in_value_order(key: tuple[str, str]) -> tuple:
+        return district_order[key[0]], indicator_order[key[1]]
 
     cited = sorted(
         approved.filter(period=period.code)
         .order_by()
         .annotate(entered_at_iso=_entered_at_iso())
         .values_list(*_CITED_FIELDS, "entered_by__username", "entered_at_iso"),
-        key=in_value_order,
+        key=lambda row: in_value_order(row[1:3]),
     )
     for row in cited:
         key = row[1], row[2]
@@ -308,8 +308,8 @@ def race_inputs(*, race: Race, period: Period, methodology: Methodology) -> Race
             year_share=year_share,
             ref=ref,
         )
-    last_year_only = sorted(previous.items(), key=lambda item: in_value_order((None, *item[0])))
-    for key, base in last_year_only:
+    for key in sorted(previous, key=in_value_order):  # reported last year only
+        base = previous[key]
         figures[key] = Figure(value=None, last_year=float(base), year_share=year_share)
     return RaceInputs(
         entrants=tuple(sorted(districts)),
